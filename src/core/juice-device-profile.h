@@ -1,0 +1,156 @@
+/* juice-device-profile.h: a declarative description of one EcoFlow product
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  JUICE_QUOTA_INTEGER,   /* a whole number (also sent as a numeric string) */
+  JUICE_QUOTA_FLOAT,     /* a number with a fraction */
+  JUICE_QUOTA_ENUM,      /* a number whose values have names (enum_values) */
+  JUICE_QUOTA_BOOLEAN,   /* 0 off, 1 on */
+  JUICE_QUOTA_BITS,      /* a bit field or an error code: shown raw */
+  JUICE_QUOTA_ARRAY,     /* an array of numbers (cell voltages, bytes) */
+  JUICE_QUOTA_TEXT,      /* anything else: shown as the device sent it */
+} JuiceQuotaType;
+
+typedef enum
+{
+  JUICE_UNIT_NONE,
+  JUICE_UNIT_PERCENT,
+  JUICE_UNIT_WATT,
+  JUICE_UNIT_WATT_HOUR,
+  JUICE_UNIT_VOLT,
+  JUICE_UNIT_AMPERE,
+  JUICE_UNIT_MILLIAMPERE_HOUR,
+  JUICE_UNIT_CELSIUS,
+  JUICE_UNIT_HERTZ,
+  JUICE_UNIT_SECOND,
+  JUICE_UNIT_MINUTE,
+  JUICE_UNIT_DBM,
+  N_JUICE_UNITS
+} JuiceUnit;
+
+typedef enum
+{
+  JUICE_QUOTA_GROUP_OVERVIEW,   /* pd.*: totals, ports, screen */
+  JUICE_QUOTA_GROUP_BATTERY,    /* bmsMaster.* */
+  JUICE_QUOTA_GROUP_EXTRA_BATTERY, /* bmsSlave1.*, bmsSlave2.* */
+  JUICE_QUOTA_GROUP_INVERTER,   /* inv.* */
+  JUICE_QUOTA_GROUP_SOLAR,      /* mppt.* */
+  JUICE_QUOTA_GROUP_ENERGY,     /* ems.* */
+  JUICE_QUOTA_GROUP_ICONS,      /* pd.icon* */
+  JUICE_QUOTA_GROUP_OTHER,
+  N_JUICE_QUOTA_GROUPS
+} JuiceQuotaGroup;
+
+typedef enum
+{
+  JUICE_SETTING_GROUP_OUTPUTS,
+  JUICE_SETTING_GROUP_CHARGING,
+  JUICE_SETTING_GROUP_BATTERY_LIMITS,
+  JUICE_SETTING_GROUP_GENERATOR,
+  JUICE_SETTING_GROUP_DISPLAY,       /* "Display and sounds" */
+  JUICE_SETTING_GROUP_POWER_SAVING,
+  N_JUICE_SETTING_GROUPS
+} JuiceSettingGroup;
+
+typedef enum
+{
+  JUICE_SETTING_SWITCH,   /* on/off; wire values 0 and 1 */
+  JUICE_SETTING_RANGE,    /* min..max in steps, plus any special options */
+  JUICE_SETTING_CHOICE,   /* exactly one of options */
+} JuiceSettingKind;
+
+/* A named value. Tables of these end with an entry whose label is NULL. */
+typedef struct
+{
+  gint64      value;
+  const char *label;      /* N_() */
+  const char *nick;       /* machine name for juice-ctl ("auto", "mppt"), may be NULL */
+} JuiceEnumValue;
+
+typedef struct
+{
+  const char           *key;          /* as the API page spells it: "pd.soc" */
+  const char           *label;        /* N_("Displayed charge") */
+  JuiceQuotaType        type;
+  JuiceUnit             unit;         /* unit after scaling */
+  double                scale;        /* shown value = raw * scale; 1.0 when none, 0.001 for mV */
+  JuiceQuotaGroup       group;
+  const JuiceEnumValue *enum_values;  /* for JUICE_QUOTA_ENUM, else NULL */
+} JuiceQuotaInfo;
+
+typedef struct
+{
+  const char           *name;          /* "ac-output": juice-ctl and action names */
+  const char           *label;         /* N_("AC output") */
+  const char           *description;   /* N_("...") one line, may be NULL */
+  JuiceSettingGroup     group;
+  JuiceSettingKind      kind;
+  int                   cmd_set;       /* 32 */
+  int                   cmd_id;        /* 66 */
+  const char           *param;         /* "enabled" */
+  const char           *readback_key;  /* "inv.cfgAcEnabled" */
+  /* Settings that share a command (AC output and X-Boost, id 66) must send the
+   * other one's current value too: its parameter and readback key. */
+  const char           *companion_param;
+  const char           *companion_key;
+  gint64                min;           /* RANGE: inclusive bounds in wire units */
+  gint64                max;
+  gint64                step;
+  JuiceUnit             unit;
+  const JuiceEnumValue *options;       /* CHOICE: every allowed value; RANGE: extra allowed values (128 = automatic) */
+  gboolean              inverted;      /* SWITCH: "on" is wire value 0 (beep: 0 normal, 1 quiet) */
+} JuiceSettingInfo;
+
+typedef struct
+{
+  const char             *product;       /* "DELTA Pro" */
+  const char             *sn_prefix;     /* "DCAB" */
+  const JuiceQuotaInfo   *quotas;
+  guint                   n_quotas;
+  const JuiceSettingInfo *settings;
+  guint                   n_settings;
+} JuiceDeviceProfile;
+
+const JuiceDeviceProfile *juice_device_profile_delta_pro        (void);
+const JuiceDeviceProfile *juice_device_profile_for_product      (const char               *product_name,
+                                                                 const char               *serial_number);
+const JuiceQuotaInfo     *juice_device_profile_lookup_quota     (const JuiceDeviceProfile *profile,
+                                                                 const char               *key);
+const JuiceSettingInfo   *juice_device_profile_lookup_setting   (const JuiceDeviceProfile *profile,
+                                                                 const char               *name);
+const JuiceSettingInfo   *juice_device_profile_setting_for_key  (const JuiceDeviceProfile *profile,
+                                                                 const char               *readback_key);
+
+gboolean                  juice_setting_info_validate           (const JuiceSettingInfo   *setting,
+                                                                 gint64                    value,
+                                                                 GError                  **error);
+char                     *juice_setting_info_describe_values    (const JuiceSettingInfo   *setting);
+gboolean                  juice_setting_info_parse_value        (const JuiceSettingInfo   *setting,
+                                                                 const char               *text,
+                                                                 gint64                   *value,
+                                                                 GError                  **error);
+char                     *juice_setting_info_format_value       (const JuiceSettingInfo   *setting,
+                                                                 gint64                    value);
+const JuiceEnumValue     *juice_enum_values_lookup              (const JuiceEnumValue     *values,
+                                                                 gint64                    value);
+
+const char               *juice_unit_symbol                     (JuiceUnit                 unit);
+const char               *juice_quota_group_label               (JuiceQuotaGroup           group);
+const char               *juice_setting_group_label             (JuiceSettingGroup         group);
+char                     *juice_quota_info_format               (const JuiceQuotaInfo     *info,
+                                                                 double                    raw);
+
+guint                     juice_str_case_hash                   (gconstpointer             key);
+gboolean                  juice_str_case_equal                  (gconstpointer             a,
+                                                                 gconstpointer             b);
+
+G_END_DECLS

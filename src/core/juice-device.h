@@ -1,0 +1,116 @@
+/* juice-device.h: the model of one power station
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "juice-device-profile.h"
+#include "juice-transport.h"
+
+G_BEGIN_DECLS
+
+#define JUICE_TYPE_DEVICE (juice_device_get_type ())
+
+G_DECLARE_FINAL_TYPE (JuiceDevice, juice_device, JUICE, DEVICE, GObject)
+
+/* One JuiceDevice per serial number. Every quota key the device ever sent is
+ * kept (unknown ones too); known keys are matched case-insensitively. The
+ * headline values are properties: "soc", "watts-in", "watts-out",
+ * "remain-minutes", "online", "stale", "name", "product".
+ *
+ * Signals:
+ *  - "quota-changed::KEY" (const char *key): a key's value changed; the
+ *    detail is the key as the profile spells it (the device's spelling for
+ *    unknown keys).
+ *  - "setting-changed::NAME" (const char *name): a setting's shown value or
+ *    pending state changed (optimistic value, confirmation, rollback).
+ *  - "report-applied" (guint n_changed): after each applied report.
+ */
+
+JuiceDevice              *juice_device_new                   (const char           *serial_number,
+                                                              const JuiceDeviceProfile *profile);
+const char               *juice_device_get_serial_number     (JuiceDevice          *self);
+const JuiceDeviceProfile *juice_device_get_profile           (JuiceDevice          *self);
+const char               *juice_device_get_name              (JuiceDevice          *self);
+void                      juice_device_set_name              (JuiceDevice          *self,
+                                                              const char           *name);
+const char               *juice_device_get_product           (JuiceDevice          *self);
+void                      juice_device_set_product           (JuiceDevice          *self,
+                                                              const char           *product);
+gboolean                  juice_device_get_online            (JuiceDevice          *self);
+void                      juice_device_set_online            (JuiceDevice          *self,
+                                                              gboolean              online);
+gboolean                  juice_device_get_stale             (JuiceDevice          *self);
+void                      juice_device_set_stale             (JuiceDevice          *self,
+                                                              gboolean              stale);
+double                    juice_device_get_soc               (JuiceDevice          *self);
+int                       juice_device_get_watts_in          (JuiceDevice          *self);
+int                       juice_device_get_watts_out         (JuiceDevice          *self);
+int                       juice_device_get_remain_minutes    (JuiceDevice          *self);
+gint64                    juice_device_get_last_report_time  (JuiceDevice          *self);
+
+JuiceTransport           *juice_device_get_transport         (JuiceDevice          *self);
+void                      juice_device_set_transport         (JuiceDevice          *self,
+                                                              JuiceTransport       *transport);
+
+/* Applies a report: a JSON object of dotted keys to values. Returns the
+ * number of keys whose value changed, or -1 with @error set when @params is
+ * not an object (nothing is applied then). Values that are not scalars or
+ * arrays of scalars, objects, arrays of objects are kept as they came. */
+int                       juice_device_apply_report          (JuiceDevice          *self,
+                                                              JsonNode             *params,
+                                                              GError              **error);
+/* Parses @data (a /quota message or a quota/all envelope's "data"), then
+ * applies it. Payloads over 1 MiB or nested deeper than 32 are rejected. */
+int                       juice_device_apply_report_bytes    (JuiceDevice          *self,
+                                                              const char           *data,
+                                                              gssize                length,
+                                                              GError              **error);
+
+/* The value the device last sent for @key (borrowed), or NULL. */
+JsonNode                 *juice_device_get_quota             (JuiceDevice          *self,
+                                                              const char           *key);
+/* The key as the device spelled it, or NULL. */
+const char               *juice_device_get_quota_raw_key     (JuiceDevice          *self,
+                                                              const char           *key);
+gboolean                  juice_device_get_quota_int         (JuiceDevice          *self,
+                                                              const char           *key,
+                                                              gint64               *value);
+gboolean                  juice_device_get_quota_double      (JuiceDevice          *self,
+                                                              const char           *key,
+                                                              double               *value);
+/* Every key the device sent, sorted by strcmp; free with g_strfreev(). */
+char                    **juice_device_dup_quota_keys        (JuiceDevice          *self);
+guint                     juice_device_get_n_quotas          (JuiceDevice          *self);
+guint                     juice_device_get_n_rejected        (JuiceDevice          *self);
+
+/* Settings. The shown value is the pending (optimistic) one while a command
+ * is on its way, else the readback key's value. */
+gboolean                  juice_device_get_setting_value     (JuiceDevice          *self,
+                                                              const char           *setting,
+                                                              gint64               *value);
+gboolean                  juice_device_is_setting_pending    (JuiceDevice          *self,
+                                                              const char           *setting);
+/* Builds the command parameters for @setting = @value, companion included. */
+JsonObject               *juice_device_build_command         (JuiceDevice          *self,
+                                                              const JuiceSettingInfo *setting,
+                                                              gint64                value,
+                                                              GError              **error);
+void                      juice_device_set_async             (JuiceDevice          *self,
+                                                              const char           *setting,
+                                                              gint64                value,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+gboolean                  juice_device_set_finish            (JuiceDevice          *self,
+                                                              GAsyncResult         *result,
+                                                              GError              **error);
+guint                     juice_device_get_command_timeout   (JuiceDevice          *self);
+void                      juice_device_set_command_timeout   (JuiceDevice          *self,
+                                                              guint                 timeout_ms);
+
+G_END_DECLS
