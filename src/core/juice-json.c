@@ -1,1 +1,257 @@
-/* placeholder */
+/* juice-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "juice-json"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "juice-error.h"
+#include "juice-json.h"
+
+gboolean
+juice_json_node_get_double (JsonNode *node,
+                            double   *value)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+
+  if (type == G_TYPE_INT64)
+    {
+      *value = (double) json_node_get_int (node);
+      return TRUE;
+    }
+
+  if (type == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      if (!isfinite (d))
+        return FALSE;
+      *value = d;
+      return TRUE;
+    }
+
+  if (type == G_TYPE_BOOLEAN)
+    {
+      *value = json_node_get_boolean (node) ? 1.0 : 0.0;
+      return TRUE;
+    }
+
+  if (type == G_TYPE_STRING)
+    {
+      const char *str = json_node_get_string (node);
+      char *end = NULL;
+      double d;
+
+      if (str == NULL || *str == '\0')
+        return FALSE;
+
+      errno = 0;
+      d = g_ascii_strtod (str, &end);
+      if (errno != 0 || end == str || *end != '\0' || !isfinite (d))
+        return FALSE;
+
+      *value = d;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+juice_json_node_get_int (JsonNode *node,
+                         gint64   *value)
+{
+  double d;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *str = json_node_get_string (node);
+      char *end = NULL;
+      gint64 v;
+
+      if (str != NULL && *str != '\0')
+        {
+          errno = 0;
+          v = g_ascii_strtoll (str, &end, 10);
+          if (errno == 0 && end != str && *end == '\0')
+            {
+              *value = v;
+              return TRUE;
+            }
+        }
+    }
+
+  if (!juice_json_node_get_double (node, &d))
+    return FALSE;
+
+  if (d < (double) G_MININT64 || d > (double) G_MAXINT64)
+    return FALSE;
+
+  *value = (gint64) llround (d);
+  return TRUE;
+}
+
+char *
+juice_json_node_to_text (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("null");
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+
+  return json_to_string (node, FALSE);
+}
+
+guint
+juice_json_node_depth (JsonNode *node,
+                       guint     limit)
+{
+  guint deepest = 0;
+
+  if (node == NULL || limit == 0)
+    return 0;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        deepest = MAX (deepest, juice_json_node_depth (member, limit - 1));
+
+      return deepest + 1;
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+
+      for (guint i = 0; i < n; i++)
+        deepest = MAX (deepest, juice_json_node_depth (json_array_get_element (array, i), limit - 1));
+
+      return deepest + 1;
+    }
+
+  return 0;
+}
+
+/* json-glib parses recursively: refuse deep nesting before it sees the bytes,
+ * so a hostile payload cannot exhaust the stack. */
+static gboolean
+nesting_within (const char *data,
+                gsize       length,
+                guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+
+        case '{':
+        case '[':
+          if (++depth > max_depth)
+            return FALSE;
+          break;
+
+        case '}':
+        case ']':
+          if (depth > 0)
+            depth--;
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+JsonNode *
+juice_json_parse (const char  *data,
+                  gssize       length,
+                  gsize        max_length,
+                  guint        max_depth,
+                  GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (length < 0)
+    length = strlen (data);
+
+  if ((gsize) length > max_length)
+    {
+      g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                   "Message of %" G_GSSIZE_FORMAT " bytes is larger than the %" G_GSIZE_FORMAT
+                   " allowed", length, max_length);
+      return NULL;
+    }
+
+  if (!nesting_within (data, length, max_depth))
+    {
+      g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                   "Message nests deeper than %u levels", max_depth);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                   "Message is not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                           "Message is empty");
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}

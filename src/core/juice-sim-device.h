@@ -69,6 +69,11 @@ void            juice_sim_device_step               (JuiceSimDevice      *self,
 /* Emits a report of every key (what a device sends after a reconnect). */
 void            juice_sim_device_report_all         (JuiceSimDevice      *self);
 
+/* Makes @device the model of this sim: applies every quota, then follows
+ * its reports and online state, and sends @device's commands to the sim. */
+void            juice_sim_device_attach             (JuiceSimDevice      *self,
+                                                     struct _JuiceDevice *device);
+
 /* Test hooks: make the next commands fail or go unanswered. */
 void            juice_sim_device_set_refuse_commands (JuiceSimDevice     *self,
                                                       gboolean            refuse);

@@ -1,1 +1,178 @@
-/* placeholder */
+/* juice-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "juice-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "juice-device-page.h"
+#include "juice-window.h"
+
+struct _JuiceWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  JuiceDevicePage      *device_page;
+
+  /* owned references */
+  JuiceDevice          *device;
+};
+
+G_DEFINE_FINAL_TYPE (JuiceWindow, juice_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_DEVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+format_subtitle (JuiceWindow *self,
+                 const char  *product,
+                 gboolean     online,
+                 gboolean     stale)
+{
+  const char *state;
+
+  if (product == NULL)
+    return g_strdup ("");
+
+  if (online)
+    state = _("Online");
+  else if (stale)
+    state = _("Offline, values may be out of date");
+  else
+    state = _("Offline");
+
+  /* Translators: "DELTA Pro · Online" */
+  return g_strdup_printf (_("%s · %s"), product, state);
+}
+
+static void
+juice_window_dispose (GObject *object)
+{
+  JuiceWindow *self = (JuiceWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_WINDOW);
+  g_clear_object (&self->device);
+
+  G_OBJECT_CLASS (juice_window_parent_class)->dispose (object);
+}
+
+static void
+juice_window_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  JuiceWindow *self = JUICE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE:
+      g_value_set_object (value, self->device);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+juice_window_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  JuiceWindow *self = JUICE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE:
+      juice_window_set_device (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+juice_window_class_init (JuiceWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = juice_window_dispose;
+  object_class->get_property = juice_window_get_property;
+  object_class->set_property = juice_window_set_property;
+
+  properties[PROP_DEVICE] =
+    g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (JUICE_TYPE_DEVICE);
+  g_type_ensure (JUICE_TYPE_DEVICE_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, device_page);
+  gtk_widget_class_bind_template_callback (widget_class, format_subtitle);
+}
+
+static void
+juice_window_init (JuiceWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+JuiceWindow *
+juice_window_new (gpointer     application,
+                  JuiceDevice *device)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (!device || JUICE_IS_DEVICE (device), NULL);
+
+  return g_object_new (JUICE_TYPE_WINDOW,
+                       "application", application,
+                       "device", device,
+                       NULL);
+}
+
+JuiceDevice *
+juice_window_get_device (JuiceWindow *self)
+{
+  g_return_val_if_fail (JUICE_IS_WINDOW (self), NULL);
+
+  return self->device;
+}
+
+void
+juice_window_set_device (JuiceWindow *self,
+                         JuiceDevice *device)
+{
+  g_return_if_fail (JUICE_IS_WINDOW (self));
+  g_return_if_fail (!device || JUICE_IS_DEVICE (device));
+
+  if (g_set_object (&self->device, device))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
+}
+
+void
+juice_window_add_toast (JuiceWindow *self,
+                        const char  *message)
+{
+  g_return_if_fail (JUICE_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}

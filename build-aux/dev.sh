@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The two commands a newcomer needs, on a fresh Debian 12 machine:
+#   build-aux/dev.sh run     builds Juice and opens it on its simulated DELTA Pro
+#   build-aux/dev.sh test    builds Juice and runs every test
+#   build-aux/dev.sh bench   builds Juice and runs the benchmarks
+# Each installs the Debian packages it needs (apt-get, as root or with sudo),
+# configures meson once, builds, and runs.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build="${JUICE_BUILD_DIR:-$top/_build}"
+
+build_packages=(
+  build-essential pkg-config meson ninja-build cmake gettext
+  libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
+  libjson-glib-dev libsecret-1-dev libpaho-mqtt-dev libsqlite3-dev
+  desktop-file-utils appstream adwaita-icon-theme fonts-cantarell
+)
+test_packages=(
+  xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring libsecret-tools
+  mosquitto mosquitto-clients openssl imagemagick valgrind
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    echo "Installing packages needs root: run this as root or install sudo." >&2
+    exit 1
+  fi
+}
+
+ensure_packages() {
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
+      || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+
+  log "Installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine may have no package lists at all: update first then.
+  if ! as_root apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; then
+    as_root apt-get update -q </dev/null
+    as_root apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+  fi
+}
+
+configure_and_build() {
+  if [ ! -f "$build/build.ninja" ]; then
+    log "Configuring $build"
+    meson setup "$build" "$top"
+  fi
+  log "Building"
+  meson compile -C "$build"
+}
+
+pids_to_stop=()
+stop_services() {
+  local pid
+  for pid in "${pids_to_stop[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids_to_stop[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  pids_to_stop=()
+}
+trap stop_services EXIT
+
+# Starts Xvfb on a free display and exports DISPLAY.
+start_xvfb() {
+  local fifo display
+  fifo=$(mktemp -u)
+  mkfifo "$fifo"
+  Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
+  pids_to_stop+=($!)
+  read -r display <"$fifo"
+  rm -f "$fifo"
+  export DISPLAY=":$display"
+  log "Xvfb on $DISPLAY (pid ${pids_to_stop[-1]})"
+}
+
+cmd_run() {
+  ensure_packages "${build_packages[@]}"
+  configure_and_build
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    ensure_packages xvfb xauth
+    start_xvfb
+    log "No display here: Juice runs on $DISPLAY (Xvfb)"
+  fi
+  GSETTINGS_SCHEMA_DIR="$build/data" "$build/src/juice" --demo "$@"
+}
+
+cmd_test() {
+  ensure_packages "${build_packages[@]}" "${test_packages[@]}"
+  configure_and_build
+  start_xvfb
+  local log_file="$build/meson-logs/dev-test-output.txt"
+  local status
+  # The session bus and the keyring live inside dbus-run-session; the helper
+  # starts gnome-keyring there and stops it by pid.
+  set +e
+  dbus-run-session -- "$top/build-aux/test-session.sh" "$build" "$@" 2>&1 | tee "$log_file"
+  status=${PIPESTATUS[0]}
+  set -e
+  summarize "$log_file"
+  return "$status"
+}
+
+# meson prints "Ok: N" and "Fail: M"; add the plain line CI reads.
+summarize() {
+  local ok fail timeout unexpected
+  ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$1" | tail -n1)
+  fail=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' "$1" | tail -n1)
+  timeout=$(sed -n 's/^Timeout: *\([0-9]*\).*/\1/p' "$1" | tail -n1)
+  unexpected=$(sed -n 's/^Unexpected Pass: *\([0-9]*\).*/\1/p' "$1" | tail -n1)
+  echo "${ok:-0} passed, $(( ${fail:-0} + ${timeout:-0} + ${unexpected:-0} )) failed"
+}
+
+cmd_bench() {
+  ensure_packages "${build_packages[@]}" "${test_packages[@]}"
+  configure_and_build
+  start_xvfb
+  dbus-run-session -- meson test -C "$build" --benchmark --print-errorlogs --verbose "$@"
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  *)
+    echo "usage: build-aux/dev.sh run|test|bench [args]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,217 @@
+/* juice-device-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "juice-device-page"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "juice-device-page.h"
+
+struct _JuiceDevicePage
+{
+  AdwBin       parent_instance;
+
+  /* template widgets */
+  GtkLabel    *soc_label;
+  GtkLevelBar *soc_bar;
+  GtkLabel    *remain_label;
+  GtkLabel    *watts_in_label;
+  GtkLabel    *watts_out_label;
+
+  /* owned references */
+  JuiceDevice *device;
+};
+
+G_DEFINE_FINAL_TYPE (JuiceDevicePage, juice_device_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_DEVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+char *
+juice_format_soc (double soc)
+{
+  /* Translators: state of charge, "56 %" */
+  return g_strdup_printf (_("%.0f %%"), floor (CLAMP (soc, 0, 100)));
+}
+
+char *
+juice_format_watts (int watts)
+{
+  if (watts >= 10000)
+    /* Translators: power in kilowatts */
+    return g_strdup_printf (_("%.1f kW"), watts / 1000.0);
+
+  /* Translators: power in watts */
+  return g_strdup_printf (_("%'d W"), watts);
+}
+
+char *
+juice_format_remaining (int minutes)
+{
+  g_autofree char *span = NULL;
+  int m = ABS (minutes);
+
+  if (minutes == 0)
+    return g_strdup (_("Idle"));
+
+  if (m >= 5999)
+    span = g_strdup (_("more than 99 h"));
+  else if (m >= 60 * 24)
+    /* Translators: a duration, "2 d 5 h" */
+    span = g_strdup_printf (_("%d d %d h"), m / (60 * 24), (m / 60) % 24);
+  else if (m >= 60)
+    /* Translators: a duration, "3 h 20 min" */
+    span = g_strdup_printf (_("%d h %d min"), m / 60, m % 60);
+  else
+    /* Translators: a duration, "45 min" */
+    span = g_strdup_printf (_("%d min"), m);
+
+  if (minutes > 0)
+    /* Translators: "3 h 20 min to full" */
+    return g_strdup_printf (_("%s to full"), span);
+
+  /* Translators: "3 h 20 min to empty" */
+  return g_strdup_printf (_("%s to empty"), span);
+}
+
+/* Template closures: the first argument is the page itself. */
+
+static char *
+format_soc (JuiceDevicePage *self,
+            double           soc)
+{
+  return juice_format_soc (soc);
+}
+
+static char *
+format_watts (JuiceDevicePage *self,
+              int              watts)
+{
+  return juice_format_watts (watts);
+}
+
+static char *
+format_remaining (JuiceDevicePage *self,
+                  int              minutes)
+{
+  return juice_format_remaining (minutes);
+}
+
+static void
+juice_device_page_dispose (GObject *object)
+{
+  JuiceDevicePage *self = (JuiceDevicePage *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_DEVICE_PAGE);
+  g_clear_object (&self->device);
+
+  G_OBJECT_CLASS (juice_device_page_parent_class)->dispose (object);
+}
+
+static void
+juice_device_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  JuiceDevicePage *self = JUICE_DEVICE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE:
+      g_value_set_object (value, self->device);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+juice_device_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  JuiceDevicePage *self = JUICE_DEVICE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE:
+      juice_device_page_set_device (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+juice_device_page_class_init (JuiceDevicePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = juice_device_page_dispose;
+  object_class->get_property = juice_device_page_get_property;
+  object_class->set_property = juice_device_page_set_property;
+
+  properties[PROP_DEVICE] =
+    g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (JUICE_TYPE_DEVICE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/juice-device-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, soc_label);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, soc_bar);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, remain_label);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, watts_in_label);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, watts_out_label);
+  gtk_widget_class_bind_template_callback (widget_class, format_soc);
+  gtk_widget_class_bind_template_callback (widget_class, format_watts);
+  gtk_widget_class_bind_template_callback (widget_class, format_remaining);
+}
+
+static void
+juice_device_page_init (JuiceDevicePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->soc_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("State of charge"),
+                                  -1);
+}
+
+JuiceDevice *
+juice_device_page_get_device (JuiceDevicePage *self)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE_PAGE (self), NULL);
+
+  return self->device;
+}
+
+void
+juice_device_page_set_device (JuiceDevicePage *self,
+                              JuiceDevice     *device)
+{
+  g_return_if_fail (JUICE_IS_DEVICE_PAGE (self));
+  g_return_if_fail (!device || JUICE_IS_DEVICE (device));
+
+  if (g_set_object (&self->device, device))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
+}
