@@ -44,6 +44,10 @@ ensure_demo (JuiceApplication *self)
   self->demo_device = juice_device_new (DEMO_SERIAL_NUMBER, juice_device_profile_delta_pro ());
   juice_device_set_product (self->demo_device, "DELTA Pro");
   juice_sim_device_attach (self->sim, self->demo_device);
+
+  /* Something is plugged into the demo's AC outlets, so that it is alive at night too. */
+  juice_sim_device_set_quota_int (self->sim, "inv.cfgAcEnabled", 1);
+  juice_sim_device_step (self->sim, 1);
 }
 
 static int

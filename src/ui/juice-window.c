@@ -140,7 +140,7 @@ JuiceWindow *
 juice_window_new (gpointer     application,
                   JuiceDevice *device)
 {
-  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (!device || JUICE_IS_DEVICE (device), NULL);
 
   return g_object_new (JUICE_TYPE_WINDOW,
