@@ -1,1 +1,753 @@
-/* placeholder */
+/* juice-device-profile.c: lookups, validation and formatting over a profile
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "juice-profile"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "juice-device-profile.h"
+#include "juice-error.h"
+
+/* Case-insensitive indexes of one profile, built on first use and kept for
+ * the life of the process: profiles are static tables. */
+typedef struct
+{
+  const JuiceDeviceProfile *profile;
+  GHashTable               *quotas;     /* key, any case → JuiceQuotaInfo */
+  GHashTable               *settings;   /* name, any case → JuiceSettingInfo */
+  GHashTable               *readbacks;  /* readback key, any case → JuiceSettingInfo */
+} ProfileIndex;
+
+static GMutex        index_lock;
+static GPtrArray    *indexes;     /* ProfileIndex, guarded by index_lock */
+static ProfileIndex *last_index;  /* atomic: the lookups' fast path */
+
+static ProfileIndex *
+profile_index_new (const JuiceDeviceProfile *profile)
+{
+  ProfileIndex *index = g_new0 (ProfileIndex, 1);
+
+  index->profile = profile;
+  index->quotas = g_hash_table_new (juice_str_case_hash, juice_str_case_equal);
+  index->settings = g_hash_table_new (juice_str_case_hash, juice_str_case_equal);
+  index->readbacks = g_hash_table_new (juice_str_case_hash, juice_str_case_equal);
+
+  for (guint i = 0; i < profile->n_quotas; i++)
+    {
+      const JuiceQuotaInfo *info = &profile->quotas[i];
+
+      if (!g_hash_table_insert (index->quotas, (gpointer) info->key, (gpointer) info))
+        g_critical ("%s: quota key %s is listed twice", profile->product, info->key);
+    }
+
+  for (guint i = 0; i < profile->n_settings; i++)
+    {
+      const JuiceSettingInfo *setting = &profile->settings[i];
+
+      if (!g_hash_table_insert (index->settings, (gpointer) setting->name, (gpointer) setting))
+        g_critical ("%s: setting %s is listed twice", profile->product, setting->name);
+      if (setting->readback_key != NULL &&
+          !g_hash_table_insert (index->readbacks,
+                                (gpointer) setting->readback_key,
+                                (gpointer) setting))
+        g_critical ("%s: readback key %s belongs to two settings",
+                    profile->product, setting->readback_key);
+    }
+
+  g_debug ("Indexed %s: %u quotas, %u settings",
+           profile->product, profile->n_quotas, profile->n_settings);
+
+  return index;
+}
+
+static const ProfileIndex *
+profile_index_get (const JuiceDeviceProfile *profile)
+{
+  ProfileIndex *index = g_atomic_pointer_get (&last_index);
+
+  if (index != NULL && index->profile == profile)
+    return index;
+
+  g_mutex_lock (&index_lock);
+
+  index = NULL;
+  if (indexes == NULL)
+    indexes = g_ptr_array_new ();
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      ProfileIndex *candidate = g_ptr_array_index (indexes, i);
+
+      if (candidate->profile == profile)
+        {
+          index = candidate;
+          break;
+        }
+    }
+  if (index == NULL)
+    {
+      index = profile_index_new (profile);
+      g_ptr_array_add (indexes, index);
+    }
+  g_atomic_pointer_set (&last_index, index);
+
+  g_mutex_unlock (&index_lock);
+
+  return index;
+}
+
+const JuiceQuotaInfo *
+juice_device_profile_lookup_quota (const JuiceDeviceProfile *profile,
+                                   const char               *key)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_hash_table_lookup (profile_index_get (profile)->quotas, key);
+}
+
+const JuiceSettingInfo *
+juice_device_profile_lookup_setting (const JuiceDeviceProfile *profile,
+                                     const char               *name)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_hash_table_lookup (profile_index_get (profile)->settings, name);
+}
+
+const JuiceSettingInfo *
+juice_device_profile_setting_for_key (const JuiceDeviceProfile *profile,
+                                      const char               *readback_key)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_return_val_if_fail (readback_key != NULL, NULL);
+
+  return g_hash_table_lookup (profile_index_get (profile)->readbacks, readback_key);
+}
+
+/* Product names ----------------------------------------------------------- */
+
+typedef const JuiceDeviceProfile *(*ProfileGetter) (void);
+
+static const ProfileGetter known_profiles[] = {
+  juice_device_profile_delta_pro,
+};
+
+static gboolean
+is_ascii_word_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+/* TRUE when @name contains @product (any case) as a whole model name:
+ * "DELTA Pro" and "EcoFlow DELTA Pro (EU)" do, "DELTA Pro 3" and
+ * "DELTA Pro Ultra" do not: those are other products with other APIs. */
+static gboolean
+product_name_matches (const char *name,
+                      const char *product)
+{
+  gsize product_len = strlen (product);
+  gsize name_len = strlen (name);
+
+  if (product_len == 0)
+    return FALSE;
+
+  for (gsize start = 0; start + product_len <= name_len; start++)
+    {
+      const char *rest;
+
+      if (g_ascii_strncasecmp (name + start, product, product_len) != 0)
+        continue;
+      if (start > 0 && is_ascii_word_char (name[start - 1]))
+        continue;
+
+      rest = name + start + product_len;
+      while (*rest == ' ' || *rest == '-' || *rest == '_')
+        rest++;
+      if (!is_ascii_word_char (*rest))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+const JuiceDeviceProfile *
+juice_device_profile_for_product (const char *product_name,
+                                  const char *serial_number)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_profiles); i++)
+    {
+      const JuiceDeviceProfile *profile = known_profiles[i] ();
+      gsize prefix_len = profile->sn_prefix ? strlen (profile->sn_prefix) : 0;
+
+      if (serial_number != NULL && prefix_len > 0 &&
+          g_ascii_strncasecmp (serial_number, profile->sn_prefix, prefix_len) == 0)
+        return profile;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (known_profiles); i++)
+    {
+      const JuiceDeviceProfile *profile = known_profiles[i] ();
+
+      if (product_name != NULL && profile->product != NULL &&
+          product_name_matches (product_name, profile->product))
+        return profile;
+    }
+
+  return NULL;
+}
+
+/* Units and groups ------------------------------------------------------- */
+
+const char *
+juice_unit_symbol (JuiceUnit unit)
+{
+  switch (unit)
+    {
+    case JUICE_UNIT_NONE:               return "";
+    case JUICE_UNIT_PERCENT:            return "%";
+    case JUICE_UNIT_WATT:               return "W";
+    case JUICE_UNIT_WATT_HOUR:          return "Wh";
+    case JUICE_UNIT_VOLT:               return "V";
+    case JUICE_UNIT_AMPERE:             return "A";
+    case JUICE_UNIT_MILLIAMPERE_HOUR:   return "mAh";
+    case JUICE_UNIT_CELSIUS:            return "°C";
+    case JUICE_UNIT_HERTZ:              return "Hz";
+    case JUICE_UNIT_SECOND:             return "s";
+    case JUICE_UNIT_MINUTE:             return "min";
+    case JUICE_UNIT_DBM:                return "dBm";
+    case N_JUICE_UNITS:
+    default:
+      break;
+    }
+
+  g_return_val_if_reached ("");
+}
+
+static const char * const quota_group_labels[N_JUICE_QUOTA_GROUPS] = {
+  [JUICE_QUOTA_GROUP_OVERVIEW] = N_("Overview"),
+  [JUICE_QUOTA_GROUP_BATTERY] = N_("Main battery"),
+  [JUICE_QUOTA_GROUP_EXTRA_BATTERY] = N_("Extra batteries"),
+  [JUICE_QUOTA_GROUP_INVERTER] = N_("Inverter"),
+  [JUICE_QUOTA_GROUP_SOLAR] = N_("Solar and DC"),
+  [JUICE_QUOTA_GROUP_ENERGY] = N_("Energy management"),
+  [JUICE_QUOTA_GROUP_ICONS] = N_("Screen icons"),
+  [JUICE_QUOTA_GROUP_OTHER] = N_("Other"),
+};
+
+static const char * const setting_group_labels[N_JUICE_SETTING_GROUPS] = {
+  [JUICE_SETTING_GROUP_OUTPUTS] = N_("Outputs"),
+  [JUICE_SETTING_GROUP_CHARGING] = N_("Charging"),
+  [JUICE_SETTING_GROUP_BATTERY_LIMITS] = N_("Battery limits"),
+  [JUICE_SETTING_GROUP_GENERATOR] = N_("Generator"),
+  [JUICE_SETTING_GROUP_DISPLAY] = N_("Display and sounds"),
+  [JUICE_SETTING_GROUP_POWER_SAVING] = N_("Power saving"),
+};
+
+const char *
+juice_quota_group_label (JuiceQuotaGroup group)
+{
+  g_return_val_if_fail ((guint) group < N_JUICE_QUOTA_GROUPS, "");
+
+  return _(quota_group_labels[group]);
+}
+
+const char *
+juice_setting_group_label (JuiceSettingGroup group)
+{
+  g_return_val_if_fail ((guint) group < N_JUICE_SETTING_GROUPS, "");
+
+  return _(setting_group_labels[group]);
+}
+
+/* Enum values ------------------------------------------------------------ */
+
+const JuiceEnumValue *
+juice_enum_values_lookup (const JuiceEnumValue *values,
+                          gint64                value)
+{
+  if (values == NULL)
+    return NULL;
+
+  for (const JuiceEnumValue *v = values; v->label != NULL; v++)
+    {
+      if (v->value == value)
+        return v;
+    }
+
+  return NULL;
+}
+
+/* Settings ---------------------------------------------------------------- */
+
+/* "100 %", "2900 W", "80" */
+static char *
+format_with_unit (gint64    value,
+                  JuiceUnit unit)
+{
+  const char *symbol = juice_unit_symbol (unit);
+
+  if (symbol[0] == '\0')
+    return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %s", value, symbol);
+}
+
+static gint64
+setting_step (const JuiceSettingInfo *setting)
+{
+  return setting->step > 0 ? setting->step : 1;
+}
+
+static gint64
+switch_on_value (const JuiceSettingInfo *setting)
+{
+  return setting->inverted ? 0 : 1;
+}
+
+/* The allowed values in plain words, for error messages:
+ * "Charge limit must be between 50 and 100 %". */
+static void
+set_invalid_value_error (const JuiceSettingInfo  *setting,
+                         GError                 **error)
+{
+  const char *label = _(setting->label);
+  g_autoptr(GString) options = g_string_new (NULL);
+
+  if (setting->options != NULL)
+    {
+      for (const JuiceEnumValue *v = setting->options; v->label != NULL; v++)
+        {
+          if (options->len > 0)
+            g_string_append (options, ", ");
+          g_string_append (options, _(v->label));
+        }
+    }
+
+  switch (setting->kind)
+    {
+    case JUICE_SETTING_SWITCH:
+      g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
+                   _("%s must be on or off"), label);
+      break;
+
+    case JUICE_SETTING_RANGE:
+      {
+        g_autofree char *min = g_strdup_printf ("%" G_GINT64_FORMAT, setting->min);
+        g_autofree char *max = format_with_unit (setting->max, setting->unit);
+        g_autoptr(GString) message = g_string_new (NULL);
+
+        g_string_printf (message, _("%s must be between %s and %s"), label, min, max);
+        if (setting_step (setting) > 1)
+          {
+            g_autofree char *step = format_with_unit (setting_step (setting), setting->unit);
+
+            g_string_append_printf (message, _(", in steps of %s"), step);
+          }
+        if (options->len > 0)
+          g_string_append_printf (message, _(", or %s"), options->str);
+
+        g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
+                             message->str);
+      }
+      break;
+
+    case JUICE_SETTING_CHOICE:
+    default:
+      g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
+                   _("%s must be one of: %s"), label, options->str);
+      break;
+    }
+}
+
+/* RANGE settings accept any integer in [min, max] that is a whole number of
+ * steps from min (step 1: any integer), or one of their options. */
+gboolean
+juice_setting_info_validate (const JuiceSettingInfo  *setting,
+                             gint64                   value,
+                             GError                 **error)
+{
+  gboolean valid = FALSE;
+
+  g_return_val_if_fail (setting != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  switch (setting->kind)
+    {
+    case JUICE_SETTING_SWITCH:
+      valid = value == 0 || value == 1;
+      break;
+
+    case JUICE_SETTING_RANGE:
+      valid = (value >= setting->min && value <= setting->max &&
+               (value - setting->min) % setting_step (setting) == 0) ||
+              juice_enum_values_lookup (setting->options, value) != NULL;
+      break;
+
+    case JUICE_SETTING_CHOICE:
+    default:
+      valid = juice_enum_values_lookup (setting->options, value) != NULL;
+      break;
+    }
+
+  if (!valid)
+    set_invalid_value_error (setting, error);
+
+  return valid;
+}
+
+/* For juice-ctl: "on, off" / "50..100 %" / "0..100 % or auto" /
+ * "200..2900 W step 100" / "never, 10s, 30s". Machine words: untranslated. */
+char *
+juice_setting_info_describe_values (const JuiceSettingInfo *setting)
+{
+  GString *text;
+
+  g_return_val_if_fail (setting != NULL, NULL);
+
+  text = g_string_new (NULL);
+
+  switch (setting->kind)
+    {
+    case JUICE_SETTING_SWITCH:
+      g_string_append (text, "on, off");
+      break;
+
+    case JUICE_SETTING_RANGE:
+      {
+        const char *symbol = juice_unit_symbol (setting->unit);
+
+        g_string_append_printf (text, "%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT,
+                                setting->min, setting->max);
+        if (symbol[0] != '\0')
+          g_string_append_printf (text, " %s", symbol);
+        if (setting_step (setting) > 1)
+          g_string_append_printf (text, " step %" G_GINT64_FORMAT, setting_step (setting));
+        for (const JuiceEnumValue *v = setting->options; v && v->label != NULL; v++)
+          {
+            if (v->nick != NULL)
+              g_string_append_printf (text, " or %s", v->nick);
+            else
+              g_string_append_printf (text, " or %" G_GINT64_FORMAT, v->value);
+          }
+      }
+      break;
+
+    case JUICE_SETTING_CHOICE:
+    default:
+      for (const JuiceEnumValue *v = setting->options; v && v->label != NULL; v++)
+        {
+          if (v != setting->options)
+            g_string_append (text, ", ");
+          if (v->nick != NULL)
+            g_string_append (text, v->nick);
+          else
+            g_string_append_printf (text, "%" G_GINT64_FORMAT, v->value);
+        }
+      break;
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* An option named by its nick or its label, untranslated or translated. */
+static const JuiceEnumValue *
+find_option_by_name (const JuiceEnumValue *options,
+                     const char           *text)
+{
+  g_autofree char *folded = NULL;
+
+  if (options == NULL)
+    return NULL;
+
+  for (const JuiceEnumValue *v = options; v->label != NULL; v++)
+    {
+      if (v->nick != NULL && g_ascii_strcasecmp (text, v->nick) == 0)
+        return v;
+    }
+
+  folded = g_utf8_casefold (text, -1);
+  for (const JuiceEnumValue *v = options; v->label != NULL; v++)
+    {
+      g_autofree char *label = g_utf8_casefold (v->label, -1);
+      g_autofree char *translated = g_utf8_casefold (_(v->label), -1);
+
+      if (strcmp (folded, label) == 0 || strcmp (folded, translated) == 0)
+        return v;
+    }
+
+  return NULL;
+}
+
+/* Parses "80", "80%", "80 %" or "600 W": an integer and, optionally, the
+ * setting's unit symbol. */
+static gboolean
+parse_integer_with_unit (const char *text,
+                         JuiceUnit   unit,
+                         gint64     *value)
+{
+  g_autofree char *copy = g_strdup (text);
+  const char *symbol = juice_unit_symbol (unit);
+  gsize symbol_len = strlen (symbol);
+  gsize len = strlen (copy);
+
+  if (symbol_len > 0 && len > symbol_len &&
+      g_ascii_strcasecmp (copy + len - symbol_len, symbol) == 0)
+    {
+      copy[len - symbol_len] = '\0';
+      g_strchomp (copy);
+    }
+
+  return g_ascii_string_to_signed (copy, 10, G_MININT64, G_MAXINT64, value, NULL);
+}
+
+/* Switches take on/off, true/false, yes/no, 1/0 (the user's meaning: "1" is
+ * on even where "on" is wire value 0); ranges take an integer or an option's
+ * nick; choices take a nick, a label or the wire number. */
+gboolean
+juice_setting_info_parse_value (const JuiceSettingInfo  *setting,
+                                const char              *text,
+                                gint64                  *value,
+                                GError                 **error)
+{
+  static const char * const on_words[] = { "on", "true", "yes", "1", "enabled", NULL };
+  static const char * const off_words[] = { "off", "false", "no", "0", "disabled", NULL };
+  g_autofree char *stripped = NULL;
+  const JuiceEnumValue *option;
+  gint64 number = 0;
+  gboolean parsed = FALSE;
+
+  g_return_val_if_fail (setting != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stripped = g_strstrip (g_strdup (text));
+
+  switch (setting->kind)
+    {
+    case JUICE_SETTING_SWITCH:
+      for (guint i = 0; on_words[i] != NULL && !parsed; i++)
+        {
+          if (g_ascii_strcasecmp (stripped, on_words[i]) == 0)
+            {
+              number = switch_on_value (setting);
+              parsed = TRUE;
+            }
+        }
+      for (guint i = 0; off_words[i] != NULL && !parsed; i++)
+        {
+          if (g_ascii_strcasecmp (stripped, off_words[i]) == 0)
+            {
+              number = !switch_on_value (setting);
+              parsed = TRUE;
+            }
+        }
+      break;
+
+    case JUICE_SETTING_RANGE:
+    case JUICE_SETTING_CHOICE:
+    default:
+      if ((option = find_option_by_name (setting->options, stripped)) != NULL)
+        {
+          number = option->value;
+          parsed = TRUE;
+        }
+      else
+        {
+          parsed = parse_integer_with_unit (stripped, setting->unit, &number);
+        }
+      break;
+    }
+
+  if (!parsed)
+    {
+      set_invalid_value_error (setting, error);
+      return FALSE;
+    }
+
+  if (!juice_setting_info_validate (setting, number, error))
+    return FALSE;
+
+  if (value != NULL)
+    *value = number;
+
+  return TRUE;
+}
+
+/* The inverse of parse_value: "on", "80 %", "auto", "5m". Values outside the
+ * profile (a readback the phone app set) come out as plain numbers. */
+char *
+juice_setting_info_format_value (const JuiceSettingInfo *setting,
+                                 gint64                  value)
+{
+  const JuiceEnumValue *option;
+
+  g_return_val_if_fail (setting != NULL, NULL);
+
+  switch (setting->kind)
+    {
+    case JUICE_SETTING_SWITCH:
+      if (value == 0 || value == 1)
+        return g_strdup (value == switch_on_value (setting) ? "on" : "off");
+      return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+    case JUICE_SETTING_RANGE:
+    case JUICE_SETTING_CHOICE:
+    default:
+      if ((option = juice_enum_values_lookup (setting->options, value)) != NULL)
+        {
+          if (option->nick != NULL)
+            return g_strdup (option->nick);
+          return g_strdup (_(option->label));
+        }
+      if (setting->kind == JUICE_SETTING_RANGE)
+        return format_with_unit (value, setting->unit);
+      return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+    }
+}
+
+/* Quota values ------------------------------------------------------------ */
+
+/* How many decimals to show: what the scale resolves, at most four
+ * significant digits, none for units that read best whole. */
+static int
+quota_decimals (const JuiceQuotaInfo *info,
+                double                value)
+{
+  double scale = info->scale > 0.0 ? info->scale : 1.0;
+  int decimals = 0;
+  int int_digits;
+
+  if (scale < 1.0)
+    decimals = (int) ceil (-log10 (scale) - 1e-9);
+  if (info->type == JUICE_QUOTA_FLOAT)
+    decimals = MAX (decimals, 2);
+
+  switch (info->unit)
+    {
+    case JUICE_UNIT_WATT:
+    case JUICE_UNIT_WATT_HOUR:
+    case JUICE_UNIT_MILLIAMPERE_HOUR:
+    case JUICE_UNIT_SECOND:
+    case JUICE_UNIT_MINUTE:
+    case JUICE_UNIT_DBM:
+    case JUICE_UNIT_HERTZ:
+      return 0;
+
+    case JUICE_UNIT_PERCENT:
+      return MIN (decimals, 1);
+
+    case JUICE_UNIT_NONE:
+    case JUICE_UNIT_VOLT:
+    case JUICE_UNIT_AMPERE:
+    case JUICE_UNIT_CELSIUS:
+    case N_JUICE_UNITS:
+    default:
+      break;
+    }
+
+  if (value == 0.0 || !isfinite (value))
+    return 0;
+
+  int_digits = fabs (value) < 1.0 ? 1 : (int) floor (log10 (fabs (value))) + 1;
+
+  return CLAMP (4 - int_digits, 0, decimals);
+}
+
+static char *
+format_number (double    value,
+               int       decimals,
+               JuiceUnit unit)
+{
+  const char *symbol = juice_unit_symbol (unit);
+  double rounded = value;
+
+  if (isfinite (value))
+    {
+      double factor = pow (10.0, decimals);
+
+      rounded = round (value * factor) / factor;
+      if (rounded == 0.0)
+        rounded = 0.0;  /* no "-0" */
+    }
+
+  if (symbol[0] == '\0')
+    return g_strdup_printf ("%.*f", decimals, rounded);
+
+  return g_strdup_printf ("%.*f %s", decimals, rounded, symbol);
+}
+
+/* "50.06 V", "56 %", "Quiet", "On". For ARRAY quotas @raw is one element. */
+char *
+juice_quota_info_format (const JuiceQuotaInfo *info,
+                         double                raw)
+{
+  double scale;
+  double value;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  if (!isfinite (raw))
+    return g_strdup_printf ("%g", raw);
+
+  switch (info->type)
+    {
+    case JUICE_QUOTA_ENUM:
+      if (raw == floor (raw))
+        {
+          const JuiceEnumValue *v = juice_enum_values_lookup (info->enum_values, (gint64) raw);
+
+          if (v != NULL)
+            return g_strdup (_(v->label));
+        }
+      return g_strdup_printf ("%.0f", raw);
+
+    case JUICE_QUOTA_BOOLEAN:
+      if (raw == 0.0)
+        return g_strdup (_("Off"));
+      if (raw == 1.0)
+        return g_strdup (_("On"));
+      return g_strdup_printf ("%.0f", raw);
+
+    case JUICE_QUOTA_BITS:
+      return g_strdup_printf ("%.0f", raw);
+
+    case JUICE_QUOTA_TEXT:
+      return g_strdup_printf ("%g", raw);
+
+    case JUICE_QUOTA_INTEGER:
+    case JUICE_QUOTA_FLOAT:
+    case JUICE_QUOTA_ARRAY:
+    default:
+      scale = info->scale > 0.0 ? info->scale : 1.0;
+      value = raw * scale;
+      return format_number (value, quota_decimals (info, value), info->unit);
+    }
+}
+
+/* Hashing ----------------------------------------------------------------- */
+
+/* djb2 over the ASCII lower case of each byte, like g_str_hash. */
+guint
+juice_str_case_hash (gconstpointer key)
+{
+  const guchar *p = key;
+  guint32 hash = 5381;
+
+  for (; *p != '\0'; p++)
+    hash = (hash << 5) + hash + (guchar) g_ascii_tolower (*p);
+
+  return hash;
+}
+
+gboolean
+juice_str_case_equal (gconstpointer a,
+                      gconstpointer b)
+{
+  return g_ascii_strcasecmp (a, b) == 0;
+}

@@ -28,7 +28,17 @@ typedef struct
   const JuiceQuotaInfo   *info;      /* NULL for keys no profile lists */
   const JuiceSettingInfo *setting;   /* the setting this key reads back, if any */
   JsonNode               *value;
+  GQuark                  detail;    /* known keys: their quark, minted once */
+  guint                   headline;  /* which property the key feeds, HEADLINE_* */
 } QuotaEntry;
+
+enum {
+  HEADLINE_NONE,
+  HEADLINE_SOC,
+  HEADLINE_WATTS_IN,
+  HEADLINE_WATTS_OUT,
+  HEADLINE_REMAIN,
+};
 
 typedef struct
 {
@@ -655,29 +665,41 @@ update_int (JuiceDevice *self,
 
 /* Headline properties come from a handful of keys; compare by pointer to the
  * profile's strings is not possible for unknown profiles, so by name. */
+static guint
+headline_for_key (const char *key)
+{
+  if (g_ascii_strncasecmp (key, "pd.", 3) != 0)
+    return HEADLINE_NONE;
+
+  key += 3;
+  if (g_ascii_strcasecmp (key, "soc") == 0)
+    return HEADLINE_SOC;
+  if (g_ascii_strcasecmp (key, "wattsInSum") == 0)
+    return HEADLINE_WATTS_IN;
+  if (g_ascii_strcasecmp (key, "wattsOutSum") == 0)
+    return HEADLINE_WATTS_OUT;
+  if (g_ascii_strcasecmp (key, "remainTime") == 0)
+    return HEADLINE_REMAIN;
+
+  return HEADLINE_NONE;
+}
+
+/* The headline values must make sense, or they are refused. */
 static gboolean
 update_headline (JuiceDevice *self,
                  QuotaEntry  *entry)
 {
-  const char *key = entry->key;
   gint64 v;
 
-  if (g_ascii_strncasecmp (key, "pd.", 3) != 0)
+  if (entry->headline == HEADLINE_NONE)
     return TRUE;
 
-  key += 3;
-  if (g_ascii_strcasecmp (key, "soc") != 0 &&
-      g_ascii_strcasecmp (key, "wattsInSum") != 0 &&
-      g_ascii_strcasecmp (key, "wattsOutSum") != 0 &&
-      g_ascii_strcasecmp (key, "remainTime") != 0)
-    return TRUE;
-
-  /* The headline values must make sense, or they are refused. */
   if (!juice_json_node_get_int (entry->value, &v))
     return FALSE;
 
-  if (g_ascii_strcasecmp (key, "soc") == 0)
+  switch (entry->headline)
     {
+    case HEADLINE_SOC:
       if (v < 0 || v > 100)
         return FALSE;
       if (self->soc != (double) v)
@@ -685,24 +707,28 @@ update_headline (JuiceDevice *self,
           self->soc = (double) v;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOC]);
         }
-    }
-  else if (g_ascii_strcasecmp (key, "wattsInSum") == 0)
-    {
+      break;
+
+    case HEADLINE_WATTS_IN:
       if (v < 0 || v > G_MAXINT)
         return FALSE;
       update_int (self, &self->watts_in, v, properties[PROP_WATTS_IN]);
-    }
-  else if (g_ascii_strcasecmp (key, "wattsOutSum") == 0)
-    {
+      break;
+
+    case HEADLINE_WATTS_OUT:
       if (v < 0 || v > G_MAXINT)
         return FALSE;
       update_int (self, &self->watts_out, v, properties[PROP_WATTS_OUT]);
-    }
-  else
-    {
+      break;
+
+    case HEADLINE_REMAIN:
       if (v < G_MININT || v > G_MAXINT)
         return FALSE;
       update_int (self, &self->remain_minutes, v, properties[PROP_REMAIN_MINUTES]);
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
 
   return TRUE;
@@ -756,6 +782,10 @@ apply_member (JuiceDevice *self,
       entry->raw_key = g_strdup (raw_key);
       entry->info = info;
       entry->key = info != NULL ? info->key : entry->raw_key;
+      entry->headline = headline_for_key (entry->key);
+      /* Profile keys are a bounded set of static strings: safe to intern. */
+      if (info != NULL)
+        entry->detail = g_quark_from_static_string (info->key);
       if (self->profile != NULL && info != NULL)
         entry->setting = juice_device_profile_setting_for_key (self->profile, info->key);
       entry->value = json_node_ref (value);
@@ -789,9 +819,12 @@ apply_member (JuiceDevice *self,
   g_clear_pointer (&previous, json_node_unref);
 
   /* Nobody can listen to a detail that has no quark yet: don't mint quarks
-   * for keys from the network. */
-  detail = g_quark_try_string (entry->key);
-  g_signal_emit (self, signals[QUOTA_CHANGED], detail, entry->key);
+   * for unknown keys from the network. */
+  detail = entry->detail != 0 ? entry->detail : g_quark_try_string (entry->key);
+  /* A full report changes hundreds of keys that nobody watches: emitting
+   * costs more than looking whether anyone listens. */
+  if (g_signal_has_handler_pending (self, signals[QUOTA_CHANGED], detail, FALSE))
+    g_signal_emit (self, signals[QUOTA_CHANGED], detail, entry->key);
 
   check_pending (self, entry);
 

