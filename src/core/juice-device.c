@@ -74,6 +74,7 @@ struct _JuiceDevice
   guint                     command_timeout_ms;
   guint                     online : 1;
   guint                     stale : 1;
+  guint                     emit_all_quotas : 1;  /* someone listens without a detail */
 };
 
 G_DEFINE_FINAL_TYPE (JuiceDevice, juice_device, G_TYPE_OBJECT)
@@ -823,7 +824,8 @@ apply_member (JuiceDevice *self,
   detail = entry->detail != 0 ? entry->detail : g_quark_try_string (entry->key);
   /* A full report changes hundreds of keys that nobody watches: emitting
    * costs more than looking whether anyone listens. */
-  if (g_signal_has_handler_pending (self, signals[QUOTA_CHANGED], detail, FALSE))
+  if (self->emit_all_quotas ||
+      (detail != 0 && g_signal_has_handler_pending (self, signals[QUOTA_CHANGED], detail, FALSE)))
     g_signal_emit (self, signals[QUOTA_CHANGED], detail, entry->key);
 
   check_pending (self, entry);
@@ -859,6 +861,7 @@ juice_device_apply_report (JuiceDevice  *self,
 
   hold = g_object_ref (self);
   g_object_freeze_notify (G_OBJECT (self));
+  self->emit_all_quotas = g_signal_has_handler_pending (self, signals[QUOTA_CHANGED], 0, FALSE);
 
   json_object_iter_init (&iter, json_node_get_object (params));
   while (json_object_iter_next (&iter, &member_name, &member))
