@@ -8,6 +8,8 @@
 #include <adwaita.h>
 
 #include "juice-device-page.h"
+#include "juice-error.h"
+#include "juice-setting-row.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
 
@@ -25,6 +27,26 @@ find_by_css_class (GtkWidget  *widget,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_by_css_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_by_type (GtkWidget *widget,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
 
       if (found != NULL)
         return found;
@@ -154,6 +176,163 @@ test_soc_follows_device (void)
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
 
+static JuiceSettingRow *
+find_setting_row (GtkWidget  *widget,
+                  const char *name)
+{
+  if (JUICE_IS_SETTING_ROW (widget) &&
+      g_strcmp0 (juice_setting_row_get_setting (JUICE_SETTING_ROW (widget))->name, name) == 0)
+    return JUICE_SETTING_ROW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      JuiceSettingRow *found = find_setting_row (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static guint
+count_setting_rows (GtkWidget *widget)
+{
+  guint n = JUICE_IS_SETTING_ROW (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_setting_rows (child);
+
+  return n;
+}
+
+static gboolean
+wait_until_settled (JuiceDevice *device,
+                    const char  *setting)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  /* Past the settle delay of scales, then until the device confirmed. */
+  wait_ms (700);
+  while (g_get_monotonic_time () < end)
+    {
+      if (!juice_device_is_setting_pending (device, setting))
+        return TRUE;
+      g_main_context_iteration (NULL, FALSE);
+    }
+
+  return FALSE;
+}
+
+static GtkWidget *
+find_toast_label (GtkWidget  *widget,
+                  const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toast_label (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_controls (void)
+{
+  g_autoptr(JuiceSimDevice) sim = juice_sim_device_new (SN);
+  g_autoptr(JuiceDevice) device = juice_device_new (SN, juice_device_profile_delta_pro ());
+  const JuiceDeviceProfile *profile = juice_device_profile_delta_pro ();
+  JuiceSettingRow *row;
+  GtkWidget *control;
+  JuiceWindow *window;
+  gint64 v;
+
+  g_object_set (sim, "report-interval-ms", 0, "ack-delay-ms", 30, "apply-delay-ms", 60,
+                "time-of-day", 12.0, NULL);
+  juice_sim_device_set_quota_int (sim, "inv.cfgAcEnabled", 0);
+  juice_sim_device_attach (sim, device);
+
+  window = juice_window_new (NULL, device);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 2600);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Every setting of the profile has a control. */
+  g_assert_cmpuint (count_setting_rows (GTK_WIDGET (window)), ==, profile->n_settings);
+
+  /* The AC output switch sends the command the device sees, then confirms. */
+  row = find_setting_row (GTK_WIDGET (window), "ac-output");
+  g_assert_nonnull (row);
+  control = juice_setting_row_get_control (row);
+  g_assert_true (GTK_IS_SWITCH (control));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (control)));
+  gtk_switch_set_active (GTK_SWITCH (control), TRUE);
+  g_assert_true (juice_setting_row_get_pending (row));
+  g_assert_true (wait_until_settled (device, "ac-output"));
+  g_assert_true (juice_sim_device_get_quota_int (sim, "inv.cfgAcEnabled", &v));
+  g_assert_cmpint (v, ==, 1);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (control)));
+
+  /* The charge limit scale. */
+  row = find_setting_row (GTK_WIDGET (window), "charge-limit");
+  control = juice_setting_row_get_control (row);
+  g_assert_true (GTK_IS_SCALE (control));
+  gtk_range_set_value (GTK_RANGE (control), 85);
+  g_assert_true (wait_until_settled (device, "charge-limit"));
+  g_assert_true (juice_sim_device_get_quota_int (sim, "ems.maxChargeSoc", &v));
+  g_assert_cmpint (v, ==, 85);
+
+  /* The car input current drop-down: 6 A. */
+  row = find_setting_row (GTK_WIDGET (window), "car-input-current");
+  control = juice_setting_row_get_control (row);
+  g_assert_true (GTK_IS_DROP_DOWN (control));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (control), 1);
+  g_assert_true (wait_until_settled (device, "car-input-current"));
+  g_assert_true (juice_sim_device_get_quota_int (sim, "mppt.cfgDcChgCurrent", &v));
+  g_assert_cmpint (v, ==, 6000);
+
+  wait_ms (300);
+  /* The whole page, scrolled parts included. */
+  {
+    GtkWidget *page = find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
+
+    g_assert_nonnull (page);
+    save_screenshot (page, "device-page-controls.png");
+  }
+
+  /* A refusal rolls the switch back and says why in a toast. */
+  juice_sim_device_set_refuse_commands (sim, TRUE);
+  row = find_setting_row (GTK_WIDGET (window), "car-output");
+  control = juice_setting_row_get_control (row);
+  {
+    gboolean before = gtk_switch_get_active (GTK_SWITCH (control));
+
+    gtk_switch_set_active (GTK_SWITCH (control), !before);
+    g_assert_true (wait_until_settled (device, "car-output"));
+    wait_ms (100);
+    g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (control)), ==, before);
+    g_assert_nonnull (find_toast_label (GTK_WIDGET (window), "refused"));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (100);
+  g_assert_finalize_object (g_steal_pointer (&device));
+  g_assert_finalize_object (g_steal_pointer (&sim));
+}
+
 static void
 test_formatting (void)
 {
@@ -189,6 +368,7 @@ main (int   argc,
 
   g_test_add_func ("/juice/ui/formatting", test_formatting);
   g_test_add_func ("/juice/ui/demo-window/soc-follows-device", test_soc_follows_device);
+  g_test_add_func ("/juice/ui/demo-window/controls", test_controls);
 
   return g_test_run ();
 }

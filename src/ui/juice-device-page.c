@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "juice-device-page.h"
+#include "juice-quota-row.h"
+#include "juice-setting-row.h"
 
 struct _JuiceDevicePage
 {
@@ -23,6 +25,7 @@ struct _JuiceDevicePage
   GtkLabel    *remain_label;
   GtkLabel    *watts_in_label;
   GtkLabel    *watts_out_label;
+  GtkBox      *details_box;
 
   /* owned references */
   JuiceDevice *device;
@@ -108,6 +111,86 @@ format_remaining (JuiceDevicePage *self,
   return juice_format_remaining (minutes);
 }
 
+/* Where power goes in and out, port by port. */
+static const struct {
+  const char *key;
+  gboolean    extra_battery;
+} flow_keys[] = {
+  { "inv.inputWatts" },
+  { "inv.outputWatts" },
+  { "mppt.inWatts" },
+  { "mppt.carOutWatts" },
+  { "pd.usb1Watts" },
+  { "pd.usb2Watts" },
+  { "pd.qcUsb1Watts" },
+  { "pd.qcUsb2Watts" },
+  { "pd.typec1Watts" },
+  { "pd.typec2Watts" },
+  { "bmsMaster.soc" },
+  { "bmsSlave1.soc", TRUE },
+  { "bmsSlave2.soc", TRUE },
+};
+
+static GtkWidget *
+create_flows_group (JuiceDevice *device)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Power Flows"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (flow_keys); i++)
+    {
+      /* Extra batteries only when one is plugged in. */
+      if (flow_keys[i].extra_battery && juice_device_get_quota (device, flow_keys[i].key) == NULL)
+        continue;
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 juice_quota_row_new (device, flow_keys[i].key));
+    }
+
+  return group;
+}
+
+static void
+rebuild_details (JuiceDevicePage *self)
+{
+  const JuiceDeviceProfile *profile;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_box))))
+    gtk_box_remove (self->details_box, child);
+
+  if (self->device == NULL || !(profile = juice_device_get_profile (self->device)))
+    return;
+
+  gtk_box_append (self->details_box, create_flows_group (self->device));
+
+  /* The controls come from the profile, group by group. */
+  for (guint group = 0; group < N_JUICE_SETTING_GROUPS; group++)
+    {
+      GtkWidget *prefs_group = NULL;
+
+      for (guint i = 0; i < profile->n_settings; i++)
+        {
+          const JuiceSettingInfo *setting = &profile->settings[i];
+
+          if (setting->group != group)
+            continue;
+
+          if (prefs_group == NULL)
+            {
+              prefs_group = adw_preferences_group_new ();
+              adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (prefs_group),
+                                               juice_setting_group_label (group));
+              gtk_box_append (self->details_box, prefs_group);
+            }
+
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (prefs_group),
+                                     juice_setting_row_new (self->device, setting));
+        }
+    }
+}
+
 static void
 juice_device_page_dispose (GObject *object)
 {
@@ -182,6 +265,7 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, remain_label);
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, watts_in_label);
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, watts_out_label);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, details_box);
   gtk_widget_class_bind_template_callback (widget_class, format_soc);
   gtk_widget_class_bind_template_callback (widget_class, format_watts);
   gtk_widget_class_bind_template_callback (widget_class, format_remaining);
@@ -213,5 +297,8 @@ juice_device_page_set_device (JuiceDevicePage *self,
   g_return_if_fail (!device || JUICE_IS_DEVICE (device));
 
   if (g_set_object (&self->device, device))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
+    {
+      rebuild_details (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
+    }
 }

@@ -57,6 +57,14 @@ format_subtitle (JuiceWindow *self,
 }
 
 static void
+show_toast_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  juice_window_add_toast (JUICE_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
 juice_window_dispose (GObject *object)
 {
   JuiceWindow *self = (JuiceWindow *)object;
@@ -128,6 +136,8 @@ juice_window_class_init (JuiceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, device_page);
   gtk_widget_class_bind_template_callback (widget_class, format_subtitle);
+
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
 }
 
 static void
@@ -174,5 +184,8 @@ juice_window_add_toast (JuiceWindow *self,
 {
   g_return_if_fail (JUICE_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

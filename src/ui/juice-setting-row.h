@@ -1,0 +1,28 @@
+/* juice-setting-row.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "juice-device.h"
+
+G_BEGIN_DECLS
+
+#define JUICE_TYPE_SETTING_ROW (juice_setting_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (JuiceSettingRow, juice_setting_row, JUICE, SETTING_ROW, AdwActionRow)
+
+/* One setting of a device as a control made from its profile entry: a switch
+ * for on/off, a scale or spin button for a range, a drop-down for options.
+ * A change is shown at once as pending, then confirmed by the device or
+ * rolled back; a failure is announced through the "win.show-toast" action. */
+GtkWidget              *juice_setting_row_new          (JuiceDevice            *device,
+                                                        const JuiceSettingInfo *setting);
+const JuiceSettingInfo *juice_setting_row_get_setting  (JuiceSettingRow        *self);
+GtkWidget              *juice_setting_row_get_control  (JuiceSettingRow        *self);
+gboolean                juice_setting_row_get_pending  (JuiceSettingRow        *self);
+
+G_END_DECLS
