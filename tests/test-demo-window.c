@@ -10,6 +10,7 @@
 #include "juice-device-page.h"
 #include "juice-error.h"
 #include "juice-setting-row.h"
+#include "juice-values-page.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
 
@@ -334,6 +335,71 @@ test_controls (void)
 }
 
 static void
+test_all_values (void)
+{
+  g_autoptr(JuiceSimDevice) sim = juice_sim_device_new (SN);
+  g_autoptr(JuiceDevice) device = juice_device_new (SN, juice_device_profile_delta_pro ());
+  JuiceValuesPage *page;
+  GtkWidget *search;
+  JuiceWindow *window;
+  guint all;
+
+  g_object_set (sim, "report-interval-ms", 0, NULL);
+  juice_sim_device_attach (sim, device);
+
+  window = juice_window_new (NULL, device);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Ctrl+F opens All Values with the search focused. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search-values", NULL));
+  wait_ms (100);
+  page = JUICE_VALUES_PAGE (find_by_type (GTK_WIDGET (window), JUICE_TYPE_VALUES_PAGE));
+  search = find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
+  }
+
+  /* Every key is listed, unknown ones too. */
+  all = juice_values_page_get_n_shown (page);
+  g_assert_cmpuint (all, ==, juice_device_get_n_quotas (device));
+
+  /* A key the device sends later appears. */
+  {
+    g_autoptr(JsonNode) report = json_from_string ("{\"vendor.newThing\":7}", NULL);
+
+    juice_device_apply_report (device, report, NULL);
+    wait_ms (50);
+    gtk_editable_set_text (GTK_EDITABLE (search), "");
+    g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, all + 1);
+  }
+
+  /* Search by label, by raw key, and nothing. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "solar");
+  wait_ms (400);
+  g_assert_cmpuint (juice_values_page_get_n_shown (page), >, 3);
+  g_assert_cmpuint (juice_values_page_get_n_shown (page), <, 30);
+  save_screenshot (GTK_WIDGET (window), "all-values-solar.png");
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "bmsmaster.cellvol");
+  wait_ms (400);
+  g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, 1);
+
+  gtk_editable_set_text (GTK_EDITABLE (search), "zzzz-no-such-thing");
+  wait_ms (400);
+  g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (100);
+  g_assert_finalize_object (g_steal_pointer (&device));
+  g_assert_finalize_object (g_steal_pointer (&sim));
+}
+
+static void
 test_formatting (void)
 {
   g_autofree char *a = juice_format_remaining (0);
@@ -369,6 +435,7 @@ main (int   argc,
   g_test_add_func ("/juice/ui/formatting", test_formatting);
   g_test_add_func ("/juice/ui/demo-window/soc-follows-device", test_soc_follows_device);
   g_test_add_func ("/juice/ui/demo-window/controls", test_controls);
+  g_test_add_func ("/juice/ui/demo-window/all-values", test_all_values);
 
   return g_test_run ();
 }

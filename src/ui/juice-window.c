@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-device-page.h"
+#include "juice-values-page.h"
 #include "juice-window.h"
 
 struct _JuiceWindow
@@ -19,6 +20,8 @@ struct _JuiceWindow
   /* template widgets */
   AdwToastOverlay      *toast_overlay;
   JuiceDevicePage      *device_page;
+  JuiceValuesPage      *values_page;
+  AdwViewStack         *view_stack;
 
   /* owned references */
   JuiceDevice          *device;
@@ -62,6 +65,17 @@ show_toast_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   juice_window_add_toast (JUICE_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+search_values_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  JuiceWindow *self = JUICE_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "values");
+  juice_values_page_focus_search (self->values_page);
 }
 
 static void
@@ -131,13 +145,19 @@ juice_window_class_init (JuiceWindowClass *klass)
 
   g_type_ensure (JUICE_TYPE_DEVICE);
   g_type_ensure (JUICE_TYPE_DEVICE_PAGE);
+  g_type_ensure (JUICE_TYPE_VALUES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-window.ui");
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, device_page);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, values_page);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, format_subtitle);
 
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.search-values", NULL, search_values_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search-values", NULL);
 }
 
 static void
