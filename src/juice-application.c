@@ -22,6 +22,7 @@ struct _JuiceApplication
   /* owned references */
   JuiceSimDevice *sim;
   JuiceDevice    *demo_device;
+  GListStore     *devices;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceApplication, juice_application, ADW_TYPE_APPLICATION)
@@ -48,6 +49,8 @@ ensure_demo (JuiceApplication *self)
   /* Something is plugged into the demo's AC outlets, so that it is alive at night too. */
   juice_sim_device_set_quota_int (self->sim, "inv.cfgAcEnabled", 1);
   juice_sim_device_step (self->sim, 1);
+
+  g_list_store_append (self->devices, self->demo_device);
 }
 
 static int
@@ -75,7 +78,7 @@ juice_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (juice_window_new (self, self->demo_device));
+    window = GTK_WINDOW (juice_window_new (self, G_LIST_MODEL (self->devices)));
 
   gtk_window_present (window);
 }
@@ -96,6 +99,7 @@ juice_application_dispose (GObject *object)
 {
   JuiceApplication *self = (JuiceApplication *)object;
 
+  g_clear_object (&self->devices);
   g_clear_object (&self->demo_device);
   g_clear_object (&self->sim);
 
@@ -152,6 +156,7 @@ static const GActionEntry app_actions[] = {
 static void
 juice_application_init (JuiceApplication *self)
 {
+  self->devices = g_list_store_new (JUICE_TYPE_DEVICE);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

@@ -56,6 +56,20 @@ find_by_type (GtkWidget *widget,
   return NULL;
 }
 
+/* A window on a list of this one device, as the demo shows it. */
+static JuiceWindow *
+new_window (JuiceDevice *device)
+{
+  g_autoptr(GListStore) devices = g_list_store_new (JUICE_TYPE_DEVICE);
+  JuiceWindow *window;
+
+  g_list_store_append (devices, device);
+  window = juice_window_new (NULL, G_LIST_MODEL (devices));
+  g_assert_true (juice_window_get_device (window) == device);
+
+  return window;
+}
+
 static void
 wait_ms (guint ms)
 {
@@ -127,7 +141,7 @@ test_soc_follows_device (void)
   juice_sim_device_set_name (sim, "Cabin");
   juice_sim_device_attach (sim, device);
 
-  window = juice_window_new (NULL, device);
+  window = new_window (device);
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
@@ -265,8 +279,8 @@ test_controls (void)
   juice_sim_device_set_quota_int (sim, "inv.cfgAcEnabled", 0);
   juice_sim_device_attach (sim, device);
 
-  window = juice_window_new (NULL, device);
-  gtk_window_set_default_size (GTK_WINDOW (window), 600, 2600);
+  window = new_window (device);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 2600);
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
@@ -347,7 +361,7 @@ test_all_values (void)
   g_object_set (sim, "report-interval-ms", 0, NULL);
   juice_sim_device_attach (sim, device);
 
-  window = juice_window_new (NULL, device);
+  window = new_window (device);
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-device-page.h"
+#include "juice-device-row.h"
 #include "juice-values-page.h"
 #include "juice-window.h"
 
@@ -22,9 +23,13 @@ struct _JuiceWindow
   JuiceDevicePage      *device_page;
   JuiceValuesPage      *values_page;
   AdwViewStack         *view_stack;
+  AdwLeaflet           *leaflet;
+  GtkListBox           *device_list;
+  GtkWidget            *content;
 
   /* owned references */
   JuiceDevice          *device;
+  GListModel           *devices;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceWindow, juice_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -32,6 +37,7 @@ G_DEFINE_FINAL_TYPE (JuiceWindow, juice_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_DEVICE,
+  PROP_DEVICES,
   N_PROPS
 };
 
@@ -67,6 +73,65 @@ show_toast_action (GtkWidget  *widget,
   juice_window_add_toast (JUICE_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+static GtkWidget *
+create_device_row (gpointer item,
+                   gpointer user_data)
+{
+  return juice_device_row_new (JUICE_DEVICE (item));
+}
+
+static void
+select_row_of_device (JuiceWindow *self)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->device_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      if (JUICE_IS_DEVICE_ROW (row) &&
+          juice_device_row_get_device (JUICE_DEVICE_ROW (row)) == self->device)
+        {
+          gtk_list_box_select_row (self->device_list, GTK_LIST_BOX_ROW (row));
+          return;
+        }
+    }
+}
+
+static void
+on_devices_changed (JuiceWindow *self,
+                    guint        position,
+                    guint        removed,
+                    guint        added,
+                    GListModel  *model)
+{
+  g_autoptr(JuiceDevice) first = NULL;
+
+  /* Keep a device shown while there is one. */
+  if (self->device == NULL && g_list_model_get_n_items (model) > 0)
+    {
+      first = g_list_model_get_item (model, 0);
+      juice_window_set_device (self, first);
+    }
+  select_row_of_device (self);
+}
+
+static void
+on_device_row_activated (JuiceWindow   *self,
+                         GtkListBoxRow *row)
+{
+  juice_window_set_device (self, juice_device_row_get_device (JUICE_DEVICE_ROW (row)));
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+show_devices_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  JuiceWindow *self = JUICE_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
 static void
 search_values_action (GtkWidget  *widget,
                       const char *action_name,
@@ -85,6 +150,7 @@ juice_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_WINDOW);
   g_clear_object (&self->device);
+  g_clear_object (&self->devices);
 
   G_OBJECT_CLASS (juice_window_parent_class)->dispose (object);
 }
@@ -101,6 +167,10 @@ juice_window_get_property (GObject    *object,
     {
     case PROP_DEVICE:
       g_value_set_object (value, self->device);
+      break;
+
+    case PROP_DEVICES:
+      g_value_set_object (value, self->devices);
       break;
 
     default:
@@ -122,6 +192,10 @@ juice_window_set_property (GObject      *object,
       juice_window_set_device (self, g_value_get_object (value));
       break;
 
+    case PROP_DEVICES:
+      juice_window_set_devices (self, g_value_get_object (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -137,6 +211,9 @@ juice_window_class_init (JuiceWindowClass *klass)
   object_class->get_property = juice_window_get_property;
   object_class->set_property = juice_window_set_property;
 
+  properties[PROP_DEVICES] =
+    g_param_spec_object ("devices", NULL, NULL, G_TYPE_LIST_MODEL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_DEVICE] =
     g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -146,12 +223,18 @@ juice_window_class_init (JuiceWindowClass *klass)
   g_type_ensure (JUICE_TYPE_DEVICE);
   g_type_ensure (JUICE_TYPE_DEVICE_PAGE);
   g_type_ensure (JUICE_TYPE_VALUES_PAGE);
+  g_type_ensure (JUICE_TYPE_DEVICE_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-window.ui");
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, device_page);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, values_page);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, device_list);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, content);
+  gtk_widget_class_bind_template_callback (widget_class, on_device_row_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-devices", NULL, show_devices_action);
   gtk_widget_class_bind_template_callback (widget_class, format_subtitle);
 
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
@@ -167,15 +250,15 @@ juice_window_init (JuiceWindow *self)
 }
 
 JuiceWindow *
-juice_window_new (gpointer     application,
-                  JuiceDevice *device)
+juice_window_new (gpointer    application,
+                  GListModel *devices)
 {
   g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (!device || JUICE_IS_DEVICE (device), NULL);
+  g_return_val_if_fail (!devices || G_IS_LIST_MODEL (devices), NULL);
 
   return g_object_new (JUICE_TYPE_WINDOW,
                        "application", application,
-                       "device", device,
+                       "devices", devices,
                        NULL);
 }
 
@@ -195,7 +278,44 @@ juice_window_set_device (JuiceWindow *self,
   g_return_if_fail (!device || JUICE_IS_DEVICE (device));
 
   if (g_set_object (&self->device, device))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
+    {
+      select_row_of_device (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
+    }
+}
+
+GListModel *
+juice_window_get_devices (JuiceWindow *self)
+{
+  g_return_val_if_fail (JUICE_IS_WINDOW (self), NULL);
+
+  return self->devices;
+}
+
+void
+juice_window_set_devices (JuiceWindow *self,
+                          GListModel  *devices)
+{
+  g_return_if_fail (JUICE_IS_WINDOW (self));
+  g_return_if_fail (!devices || G_IS_LIST_MODEL (devices));
+
+  if (self->devices == devices)
+    return;
+
+  if (self->devices != NULL)
+    g_signal_handlers_disconnect_by_func (self->devices, on_devices_changed, self);
+
+  g_set_object (&self->devices, devices);
+  gtk_list_box_bind_model (self->device_list, devices, create_device_row, NULL, NULL);
+
+  if (devices != NULL)
+    {
+      g_signal_connect_object (devices, "items-changed", G_CALLBACK (on_devices_changed), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      on_devices_changed (self, 0, 0, 0, devices);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICES]);
 }
 
 void

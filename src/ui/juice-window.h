@@ -16,7 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (JuiceWindow, juice_window, JUICE, WINDOW, AdwApplicationWindow)
 
 JuiceWindow *juice_window_new         (gpointer     application,
-                                       JuiceDevice *device);
+                                       GListModel  *devices);
+GListModel  *juice_window_get_devices (JuiceWindow *self);
+void         juice_window_set_devices (JuiceWindow *self,
+                                       GListModel  *devices);
 JuiceDevice *juice_window_get_device  (JuiceWindow *self);
 void         juice_window_set_device  (JuiceWindow *self,
                                        JuiceDevice *device);

@@ -1,0 +1,429 @@
+/* juice-ctl.c: the command-line tool, global options and what commands share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "juice-ctl"
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "juice-credentials.h"
+#include "juice-ctl.h"
+#include "juice-error.h"
+
+/* Waiting */
+
+void
+juice_ctl_wait_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  JuiceCtlWait *wait = user_data;
+
+  g_assert (wait->result == NULL);
+  wait->result = g_object_ref (result);
+}
+
+GAsyncResult *
+juice_ctl_wait (JuiceCtlWait *wait)
+{
+  while (wait->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return wait->result;
+}
+
+void
+juice_ctl_wait_clear (JuiceCtlWait *wait)
+{
+  g_clear_object (&wait->result);
+}
+
+/* Output */
+
+/**
+ * juice_ctl_clean:
+ *
+ * Returns: @text from the network made safe for a terminal: control
+ *   characters (escape sequences, newlines) replaced.
+ */
+char *
+juice_ctl_clean (const char *text)
+{
+  return juice_cloud_error_sanitize_text (text, 100000);
+}
+
+void
+juice_ctl_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+/* Errors and exit codes */
+
+int
+juice_ctl_exit_code (const GError *error)
+{
+  if (error == NULL)
+    return JUICE_CTL_EXIT_OK;
+
+  if (juice_cloud_error_is_auth (error))
+    return JUICE_CTL_EXIT_AUTH;
+
+  if (g_error_matches (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_INVALID_URL) ||
+      g_error_matches (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE) ||
+      g_error_matches (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_UNKNOWN_SETTING) ||
+      error->domain == G_OPTION_ERROR)
+    return JUICE_CTL_EXIT_USAGE;
+
+  return JUICE_CTL_EXIT_ERROR;
+}
+
+int
+juice_ctl_fail (const GError *error)
+{
+  g_printerr ("juice-ctl: %s\n", error->message);
+
+  return juice_ctl_exit_code (error);
+}
+
+int
+juice_ctl_usage (const char *format,
+                 ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("juice-ctl: %s\n", message);
+  g_printerr (_("Run “juice-ctl --help” for the commands and options.\n"));
+
+  return JUICE_CTL_EXIT_USAGE;
+}
+
+/* The cloud and the keys */
+
+/**
+ * juice_ctl_resolve_api_host:
+ * @api_host: (nullable): a URL, "europe" or "americas"; Europe when %NULL
+ *
+ * Returns: the normalized base URL, or %NULL with @error set.
+ */
+char *
+juice_ctl_resolve_api_host (const char  *api_host,
+                            GError     **error)
+{
+  char *normalized = NULL;
+
+  if (api_host == NULL || g_ascii_strcasecmp (api_host, "europe") == 0 ||
+      g_ascii_strcasecmp (api_host, "eu") == 0)
+    api_host = juice_cloud_region_get_base_url (JUICE_CLOUD_REGION_EUROPE);
+  else if (g_ascii_strcasecmp (api_host, "americas") == 0 ||
+           g_ascii_strcasecmp (api_host, "us") == 0)
+    api_host = juice_cloud_region_get_base_url (JUICE_CLOUD_REGION_AMERICAS);
+
+  if (!juice_cloud_check_base_url (api_host, &normalized, error))
+    return NULL;
+
+  return normalized;
+}
+
+static JuiceCredentials *
+find_credentials (const char  *api_host,
+                  GError     **error)
+{
+  const char *access_key = g_getenv ("JUICE_ACCESS_KEY");
+  const char *secret_key = g_getenv ("JUICE_SECRET_KEY");
+  g_autoptr(GError) keyring_error = NULL;
+  JuiceCredentials *credentials;
+
+  if (access_key != NULL && access_key[0] != '\0' && secret_key != NULL && secret_key[0] != '\0')
+    {
+      g_debug ("Using the keys from the environment");
+      return juice_credentials_new (access_key, secret_key);
+    }
+
+  credentials = juice_credentials_lookup_sync (api_host, NULL, &keyring_error);
+  if (credentials != NULL)
+    {
+      g_debug ("Using the keys stored in the keyring for %s", api_host);
+      return credentials;
+    }
+
+  if (keyring_error != NULL)
+    g_set_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_NO_CREDENTIALS,
+                 _("No EcoFlow keys: the keyring could not be read (%s). Set "
+                   "JUICE_ACCESS_KEY and JUICE_SECRET_KEY, or run “juice-ctl login” where a "
+                   "keyring is available."),
+                 keyring_error->message);
+  else
+    g_set_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_NO_CREDENTIALS,
+                 _("No EcoFlow keys are stored for %s. Run “juice-ctl login”, or set "
+                   "JUICE_ACCESS_KEY and JUICE_SECRET_KEY."),
+                 api_host);
+
+  return NULL;
+}
+
+/**
+ * juice_ctl_open_cloud:
+ * @with_credentials: whether to find the keys (environment, then keyring)
+ *
+ * Returns: (transfer none): the cloud client for the global options.
+ */
+JuiceCloud *
+juice_ctl_open_cloud (JuiceCtl  *ctl,
+                      gboolean   with_credentials,
+                      GError   **error)
+{
+  g_autofree char *api_host = NULL;
+
+  if (ctl->cloud == NULL)
+    {
+      api_host = juice_ctl_resolve_api_host (ctl->api_host, error);
+      if (api_host == NULL)
+        return NULL;
+
+      ctl->cloud = juice_cloud_new (api_host, ctl->ca_file, error);
+      if (ctl->cloud == NULL)
+        {
+          /* A CA file that cannot be used is the user's option to fix. */
+          if (error != NULL && *error != NULL)
+            (*error)->code = JUICE_CLOUD_ERROR_INVALID_URL;
+          return NULL;
+        }
+    }
+
+  if (with_credentials && !juice_cloud_has_credentials (ctl->cloud))
+    {
+      g_autoptr(JuiceCredentials) credentials = NULL;
+
+      credentials = find_credentials (juice_cloud_get_base_url (ctl->cloud), error);
+      if (credentials == NULL)
+        return NULL;
+
+      juice_cloud_set_credentials (ctl->cloud, credentials->access_key, credentials->secret_key);
+    }
+
+  return ctl->cloud;
+}
+
+/**
+ * juice_ctl_profile_for:
+ *
+ * Returns: the profile of the device: by its serial number's prefix, else by
+ *   the product name the device list gives.
+ */
+const JuiceDeviceProfile *
+juice_ctl_profile_for (JuiceCtl    *ctl,
+                       const char  *serial_number,
+                       GError     **error)
+{
+  const JuiceDeviceProfile *profile;
+  g_autoptr(GPtrArray) devices = NULL;
+  JuiceCtlWait wait = { NULL };
+  JuiceCloud *cloud;
+
+  profile = juice_device_profile_for_product (NULL, serial_number);
+  if (profile != NULL)
+    return profile;
+
+  cloud = juice_ctl_open_cloud (ctl, TRUE, error);
+  if (cloud == NULL)
+    return NULL;
+
+  juice_cloud_list_devices_async (cloud, NULL, juice_ctl_wait_cb, &wait);
+  devices = juice_cloud_list_devices_finish (cloud, juice_ctl_wait (&wait), error);
+  juice_ctl_wait_clear (&wait);
+  if (devices == NULL)
+    return NULL;
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      JuiceCloudDeviceInfo *info = g_ptr_array_index (devices, i);
+
+      if (g_strcmp0 (info->serial_number, serial_number) == 0)
+        {
+          profile = juice_device_profile_for_product (info->product, serial_number);
+          if (profile != NULL)
+            return profile;
+
+          g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
+                       _("juice-ctl does not know the product of %s yet."), serial_number);
+          return NULL;
+        }
+    }
+
+  g_set_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_DEVICE_NOT_ALLOWED,
+               _("There is no device %s in this account."), serial_number);
+  return NULL;
+}
+
+/* Options */
+
+static GOptionEntry global_entries[] = {
+  { "api-host", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("EcoFlow API address: europe (default), americas or a URL"), N_("URL") },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Also trust the certificate authorities in FILE (PEM)"), N_("FILE") },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print JSON"), NULL },
+  { NULL }
+};
+
+static void
+bind_global_entries (JuiceCtl     *ctl,
+                     GOptionEntry *entries)
+{
+  memcpy (entries, global_entries, sizeof global_entries);
+  entries[0].arg_data = &ctl->api_host;
+  entries[1].arg_data = &ctl->ca_file;
+  entries[2].arg_data = &ctl->json;
+}
+
+/**
+ * juice_ctl_parse_options:
+ * @argv: (inout): the subcommand and its arguments; what is left after the
+ *   options on return
+ *
+ * Parses a subcommand's options; the global ones are accepted there too.
+ */
+gboolean
+juice_ctl_parse_options (JuiceCtl       *ctl,
+                         char         ***argv,
+                         const char     *parameter_string,
+                         const char     *summary,
+                         GOptionEntry   *entries,
+                         GError        **error)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  GOptionEntry globals[G_N_ELEMENTS (global_entries)];
+  g_autofree char *parameters = g_strdup_printf ("%s %s", (*argv)[0], parameter_string);
+
+  bind_global_entries (ctl, globals);
+
+  context = g_option_context_new (parameters);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, globals, GETTEXT_PACKAGE);
+
+  return g_option_context_parse_strv (context, argv, error);
+}
+
+/* Main */
+
+typedef int (*CommandFunc) (JuiceCtl *ctl,
+                            char    **argv);
+
+static const struct {
+  const char  *name;
+  CommandFunc  func;
+} commands[] = {
+  { "devices", juice_ctl_devices },
+  { "quota", juice_ctl_quota },
+  { "settings", juice_ctl_settings },
+  { "set", juice_ctl_set },
+  { "login", juice_ctl_login },
+  { "logout", juice_ctl_logout },
+};
+
+static const char summary[] =
+  N_("Commands:\n"
+     "  devices                 List the devices of the account\n"
+     "  quota SN [KEY…]         Print every quota of a device, or the named ones\n"
+     "                          (--human: labels and units)\n"
+     "  settings                List the settings and the values they take\n"
+     "  set SN SETTING VALUE    Change a setting and wait until the device shows it\n"
+     "  login                   Store the API keys in the keyring\n"
+     "  logout                  Remove the stored API keys\n"
+     "\n"
+     "The keys come from JUICE_ACCESS_KEY and JUICE_SECRET_KEY when both are set,\n"
+     "else from the keyring.\n"
+     "\n"
+     "Exit status: 0 ok, 1 API or network error, 2 usage or invalid value,\n"
+     "3 authentication (8513, 8521, 8512, no keys).");
+
+static void
+juice_ctl_clear (JuiceCtl *ctl)
+{
+  g_clear_object (&ctl->cloud);
+  g_clear_pointer (&ctl->api_host, g_free);
+  g_clear_pointer (&ctl->ca_file, g_free);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+  GOptionEntry globals[G_N_ELEMENTS (global_entries)];
+  JuiceCtl ctl = { 0 };
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("juice-ctl");
+
+  bind_global_entries (&ctl, globals);
+
+  context = g_option_context_new (_("COMMAND [ARGUMENTS…]"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(summary));
+  g_option_context_add_main_entries (context, globals, GETTEXT_PACKAGE);
+  /* Options after the command are the command's. */
+  g_option_context_set_strict_posix (context, TRUE);
+
+  args = g_strdupv (argv);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      status = juice_ctl_usage ("%s", error->message);
+      juice_ctl_clear (&ctl);
+      return status;
+    }
+
+  if (g_strv_length (args) < 2)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      g_printerr ("%s", help);
+      juice_ctl_clear (&ctl);
+      return JUICE_CTL_EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (args[1], commands[i].name))
+        {
+          g_auto(GStrv) command_args = g_strdupv (args + 1);
+
+          status = commands[i].func (&ctl, command_args);
+          juice_ctl_clear (&ctl);
+          return status;
+        }
+    }
+
+  status = juice_ctl_usage (_("Unknown command “%s”."), args[1]);
+  juice_ctl_clear (&ctl);
+  return status;
+}

@@ -1,0 +1,178 @@
+/* juice-device-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "juice-device-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "juice-device-page.h"
+#include "juice-device-row.h"
+
+struct _JuiceDeviceRow
+{
+  GtkListBoxRow  parent_instance;
+
+  /* template widgets */
+  GtkImage      *online_image;
+
+  /* owned references */
+  JuiceDevice   *device;
+};
+
+G_DEFINE_FINAL_TYPE (JuiceDeviceRow, juice_device_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum {
+  PROP_0,
+  PROP_DEVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+format_online (JuiceDeviceRow *self,
+               gboolean        online)
+{
+  return g_strdup (online ? _("Online") : _("Offline"));
+}
+
+static char *
+format_soc (JuiceDeviceRow *self,
+            double          soc)
+{
+  return juice_format_soc (soc);
+}
+
+static void
+sync_online (JuiceDeviceRow *self)
+{
+  gboolean online = juice_device_get_online (self->device);
+
+  if (online)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->online_image), "online");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->online_image), "offline");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->online_image), "offline");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->online_image), "online");
+    }
+}
+
+static void
+juice_device_row_dispose (GObject *object)
+{
+  JuiceDeviceRow *self = (JuiceDeviceRow *)object;
+
+  if (self->device != NULL)
+    g_signal_handlers_disconnect_by_data (self->device, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_DEVICE_ROW);
+  g_clear_object (&self->device);
+
+  G_OBJECT_CLASS (juice_device_row_parent_class)->dispose (object);
+}
+
+static void
+juice_device_row_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  JuiceDeviceRow *self = JUICE_DEVICE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE:
+      g_value_set_object (value, self->device);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+juice_device_row_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  JuiceDeviceRow *self = JUICE_DEVICE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DEVICE:
+      self->device = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+juice_device_row_constructed (GObject *object)
+{
+  JuiceDeviceRow *self = (JuiceDeviceRow *)object;
+
+  G_OBJECT_CLASS (juice_device_row_parent_class)->constructed (object);
+
+  g_signal_connect_swapped (self->device, "notify::online", G_CALLBACK (sync_online), self);
+  sync_online (self);
+
+  /* The template's expressions watch "device": tell them it is set. */
+  g_object_notify_by_pspec (object, properties[PROP_DEVICE]);
+}
+
+static void
+juice_device_row_class_init (JuiceDeviceRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = juice_device_row_dispose;
+  object_class->constructed = juice_device_row_constructed;
+  object_class->get_property = juice_device_row_get_property;
+  object_class->set_property = juice_device_row_set_property;
+
+  properties[PROP_DEVICE] =
+    g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (JUICE_TYPE_DEVICE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-device-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, JuiceDeviceRow, online_image);
+  gtk_widget_class_bind_template_callback (widget_class, format_online);
+  gtk_widget_class_bind_template_callback (widget_class, format_soc);
+}
+
+static void
+juice_device_row_init (JuiceDeviceRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+juice_device_row_new (JuiceDevice *device)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE (device), NULL);
+
+  return g_object_new (JUICE_TYPE_DEVICE_ROW, "device", device, NULL);
+}
+
+JuiceDevice *
+juice_device_row_get_device (JuiceDeviceRow *self)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE_ROW (self), NULL);
+
+  return self->device;
+}
