@@ -10,6 +10,7 @@
 #include "juice-device-page.h"
 #include "juice-error.h"
 #include "juice-setting-row.h"
+#include "juice-preferences-window.h"
 #include "juice-values-page.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
@@ -166,7 +167,7 @@ test_soc_follows_device (void)
   watts_labels = find_by_css_class (GTK_WIDGET (window), "juice-watts");
   g_assert_nonnull (watts_labels);
   {
-    g_autofree char *want = g_strdup_printf ("%'d W", juice_device_get_watts_in (device));
+    g_autofree char *want = juice_format_watts (juice_device_get_watts_in (device), TRUE);
 
     g_assert_cmpint (juice_device_get_watts_in (device), >, 500);
     g_assert_true (wait_for_label (watts_labels, want));
@@ -414,6 +415,64 @@ test_all_values (void)
 }
 
 static void
+test_preferences_and_dark (void)
+{
+  g_autoptr(JuiceSimDevice) sim = juice_sim_device_new (SN);
+  g_autoptr(JuiceDevice) device = juice_device_new (SN, juice_device_profile_delta_pro ());
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.juicepower.Juice");
+  GtkWidget *prefs, *combo, *watts_label;
+  JuiceWindow *window;
+  g_autofree char *kw = NULL;
+  g_autofree char *w = NULL;
+
+  g_object_set (sim, "report-interval-ms", 0, "time-of-day", 12.0, NULL);
+  juice_sim_device_attach (sim, device);
+  juice_sim_device_step (sim, 1);
+
+  window = new_window (device);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+
+  watts_label = find_by_css_class (GTK_WIDGET (window), "juice-watts");
+  kw = juice_format_watts (juice_device_get_watts_in (device), TRUE);
+  w = juice_format_watts (juice_device_get_watts_in (device), FALSE);
+  g_assert_cmpint (juice_device_get_watts_in (device), >=, 1000);
+  g_assert_true (wait_for_label (watts_label, kw));
+
+  /* Choosing "Always watts" in Preferences changes the setting and the page. */
+  prefs = juice_preferences_window_new (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  combo = find_by_type (prefs, ADW_TYPE_COMBO_ROW);
+  g_assert_nonnull (combo);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (combo), 1);
+  {
+    g_autofree char *unit = g_settings_get_string (settings, "power-unit");
+
+    g_assert_cmpstr (unit, ==, "watts");
+  }
+  g_assert_true (wait_for_label (watts_label, w));
+  wait_ms (100);
+  save_screenshot (prefs, "preferences.png");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_settings_reset (settings, "power-unit");
+  g_assert_true (wait_for_label (watts_label, kw));
+
+  /* Dark mode: the same page with libadwaita's dark colours. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_ms (300);
+  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  save_screenshot (GTK_WIDGET (window), "demo-window-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_ms (100);
+  g_assert_finalize_object (g_steal_pointer (&device));
+  g_assert_finalize_object (g_steal_pointer (&sim));
+}
+
+static void
 test_formatting (void)
 {
   g_autofree char *a = juice_format_remaining (0);
@@ -422,6 +481,9 @@ test_formatting (void)
   g_autofree char *d = juice_format_remaining (60 * 30 + 5);
   g_autofree char *e = juice_format_remaining (-5999);
   g_autofree char *f = juice_format_soc (99.7);
+  g_autofree char *g = juice_format_watts (1163, TRUE);
+  g_autofree char *h = juice_format_watts (1163, FALSE);
+  g_autofree char *i = juice_format_watts (999, TRUE);
 
   g_assert_cmpstr (a, ==, "Idle");
   g_assert_cmpstr (b, ==, "45 min to full");
@@ -429,6 +491,9 @@ test_formatting (void)
   g_assert_cmpstr (d, ==, "1 d 6 h to full");
   g_assert_cmpstr (e, ==, "more than 99 h to empty");
   g_assert_cmpstr (f, ==, "99 %");
+  g_assert_cmpstr (g, ==, "1.16 kW");
+  g_assert_cmpstr (h, ==, "1163 W");
+  g_assert_cmpstr (i, ==, "999 W");
 }
 
 int
@@ -450,6 +515,7 @@ main (int   argc,
   g_test_add_func ("/juice/ui/demo-window/soc-follows-device", test_soc_follows_device);
   g_test_add_func ("/juice/ui/demo-window/controls", test_controls);
   g_test_add_func ("/juice/ui/demo-window/all-values", test_all_values);
+  g_test_add_func ("/juice/ui/demo-window/preferences-and-dark", test_preferences_and_dark);
 
   return g_test_run ();
 }

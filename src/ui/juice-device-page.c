@@ -29,6 +29,10 @@ struct _JuiceDevicePage
 
   /* owned references */
   JuiceDevice *device;
+  GSettings   *settings;
+
+  /* state */
+  gboolean     kilowatts;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceDevicePage, juice_device_page, ADW_TYPE_BIN)
@@ -36,6 +40,7 @@ G_DEFINE_FINAL_TYPE (JuiceDevicePage, juice_device_page, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_DEVICE,
+  PROP_KILOWATTS,
   N_PROPS
 };
 
@@ -49,11 +54,12 @@ juice_format_soc (double soc)
 }
 
 char *
-juice_format_watts (int watts)
+juice_format_watts (int      watts,
+                    gboolean kilowatts)
 {
-  if (watts >= 10000)
+  if (kilowatts && ABS (watts) >= 1000)
     /* Translators: power in kilowatts */
-    return g_strdup_printf (_("%.1f kW"), watts / 1000.0);
+    return g_strdup_printf (_("%.2f kW"), watts / 1000.0);
 
   /* Translators: power in watts */
   return g_strdup_printf (_("%'d W"), watts);
@@ -99,9 +105,20 @@ format_soc (JuiceDevicePage *self,
 
 static char *
 format_watts (JuiceDevicePage *self,
-              int              watts)
+              int              watts,
+              gboolean         kilowatts)
 {
-  return juice_format_watts (watts);
+  return juice_format_watts (watts, kilowatts);
+}
+
+/* "auto" shows kW above 1000 W; "watts" always W. */
+static gboolean
+power_unit_to_kilowatts (GValue   *value,
+                         GVariant *variant,
+                         gpointer  user_data)
+{
+  g_value_set_boolean (value, g_strcmp0 (g_variant_get_string (variant, NULL), "watts") != 0);
+  return TRUE;
 }
 
 static char *
@@ -198,6 +215,7 @@ juice_device_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_DEVICE_PAGE);
   g_clear_object (&self->device);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (juice_device_page_parent_class)->dispose (object);
 }
@@ -214,6 +232,10 @@ juice_device_page_get_property (GObject    *object,
     {
     case PROP_DEVICE:
       g_value_set_object (value, self->device);
+      break;
+
+    case PROP_KILOWATTS:
+      g_value_set_boolean (value, self->kilowatts);
       break;
 
     default:
@@ -235,6 +257,14 @@ juice_device_page_set_property (GObject      *object,
       juice_device_page_set_device (self, g_value_get_object (value));
       break;
 
+    case PROP_KILOWATTS:
+      if (self->kilowatts != g_value_get_boolean (value))
+        {
+          self->kilowatts = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -253,6 +283,11 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   properties[PROP_DEVICE] =
     g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Power above 1000 W in kW: the "power-unit" setting. */
+  properties[PROP_KILOWATTS] =
+    g_param_spec_boolean ("kilowatts", NULL, NULL, TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -275,6 +310,11 @@ static void
 juice_device_page_init (JuiceDevicePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->kilowatts = TRUE;
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind_with_mapping (self->settings, "power-unit", self, "kilowatts",
+                                G_SETTINGS_BIND_GET, power_unit_to_kilowatts, NULL, NULL, NULL);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->soc_bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("State of charge"),

@@ -21,7 +21,8 @@ void         juice_device_page_set_device (JuiceDevicePage *self,
 
 /* Shared formatting, also for tests: "56 %", "1,234 W", "2 h 5 min to full". */
 char        *juice_format_soc             (double           soc);
-char        *juice_format_watts           (int              watts);
+char        *juice_format_watts           (int              watts,
+                                           gboolean         kilowatts);
 char        *juice_format_remaining       (int              minutes);
 
 G_END_DECLS
