@@ -30,6 +30,7 @@ struct _JuiceWindow
   /* owned references */
   JuiceDevice          *device;
   GListModel           *devices;
+  GSettings            *settings;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceWindow, juice_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -151,6 +152,7 @@ juice_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_WINDOW);
   g_clear_object (&self->device);
   g_clear_object (&self->devices);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (juice_window_parent_class)->dispose (object);
 }
@@ -247,6 +249,12 @@ static void
 juice_window_init (JuiceWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The window comes back the size it was left. */
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 }
 
 JuiceWindow *
