@@ -9,8 +9,11 @@
 
 #include <glib/gi18n.h>
 
+#include "juice-account.h"
 #include "juice-application.h"
+#include "juice-credentials.h"
 #include "juice-preferences-window.h"
+#include "juice-sign-in-dialog.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
 
@@ -21,9 +24,17 @@ struct _JuiceApplication
   AdwApplication  parent_instance;
 
   /* owned references */
+  GSettings      *settings;
   JuiceSimDevice *sim;
   JuiceDevice    *demo_device;
-  GListStore     *devices;
+  GListStore     *demo_devices;
+  JuiceAccount   *account;
+  GCancellable   *cancellable;
+  char           *api_host;     /* --api-host, else the setting */
+  char           *ca_file;      /* --ca-file, else the setting */
+
+  /* state */
+  gboolean        demo;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceApplication, juice_application, ADW_TYPE_APPLICATION)
@@ -31,9 +42,34 @@ G_DEFINE_FINAL_TYPE (JuiceApplication, juice_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show a simulated DELTA Pro instead of your account"), NULL },
+  { "api-host", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("EcoFlow API base URL (Europe, Americas or your own)"), N_("URL") },
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Also trust the certificate authorities in FILE"), N_("FILE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
+
+static JuiceWindow *
+get_window (JuiceApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (juice_window_new (self, NULL));
+
+  return JUICE_WINDOW (window);
+}
+
+static void
+sync_actions (JuiceApplication *self)
+{
+  GAction *sign_out = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (sign_out), self->account != NULL);
+}
+
+/* Demo ------------------------------------------------------------------ */
 
 static void
 ensure_demo (JuiceApplication *self)
@@ -51,18 +87,138 @@ ensure_demo (JuiceApplication *self)
   juice_sim_device_set_quota_int (self->sim, "inv.cfgAcEnabled", 1);
   juice_sim_device_step (self->sim, 1);
 
-  g_list_store_append (self->devices, self->demo_device);
+  self->demo_devices = g_list_store_new (JUICE_TYPE_DEVICE);
+  g_list_store_append (self->demo_devices, self->demo_device);
 }
+
+static void
+show_demo (JuiceApplication *self)
+{
+  ensure_demo (self);
+  self->demo = TRUE;
+  juice_window_set_devices (get_window (self), G_LIST_MODEL (self->demo_devices));
+}
+
+/* Account --------------------------------------------------------------- */
+
+static void
+account_connect_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(JuiceApplication) self = user_data;
+  JuiceAccount *account = JUICE_ACCOUNT (object);
+  g_autoptr(GError) error = NULL;
+  JuiceWindow *window = get_window (self);
+
+  if (!juice_account_connect_finish (account, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || account != self->account)
+        return;
+
+      juice_window_set_devices (window, NULL);
+      juice_window_add_toast (window, error->message);
+      return;
+    }
+
+  if (account != self->account)
+    return;
+
+  juice_window_set_devices (window, juice_account_get_devices (account));
+}
+
+static void
+start_account (JuiceApplication *self,
+               JuiceCloud       *cloud)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *client_id = NULL;
+
+  /* EcoFlow allows few new client ids per day: one per installation. */
+  client_id = juice_mqtt_load_or_create_client_id ("juice", &error);
+  if (client_id == NULL)
+    {
+      g_warning ("No MQTT client id could be kept: %s", error->message);
+      client_id = g_strdup_printf ("juice-%08x%08x", g_random_int (), g_random_int ());
+    }
+
+  if (self->account != NULL)
+    juice_account_disconnect (self->account);
+  g_set_object (&self->account, juice_account_new (cloud, client_id));
+  juice_account_set_mqtt_ca_file (self->account, self->ca_file);
+  self->demo = FALSE;
+  sync_actions (self);
+
+  juice_window_show_loading (get_window (self));
+  juice_account_connect_async (self->account, self->cancellable, account_connect_cb,
+                               g_object_ref (self));
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(JuiceApplication) self = user_data;
+  g_autoptr(JuiceCredentials) credentials = NULL;
+  g_autoptr(JuiceCloud) cloud = NULL;
+  g_autoptr(GError) error = NULL;
+  JuiceWindow *window = get_window (self);
+
+  credentials = juice_credentials_lookup_finish (result, &error);
+  if (credentials == NULL)
+    {
+      /* No keys yet, or no keyring: the welcome page offers both ways in. */
+      if (error != NULL)
+        juice_window_add_toast (window, error->message);
+      juice_window_set_devices (window, NULL);
+      return;
+    }
+
+  cloud = juice_cloud_new (self->api_host, self->ca_file, &error);
+  if (cloud == NULL)
+    {
+      juice_window_add_toast (window, error->message);
+      juice_window_set_devices (window, NULL);
+      return;
+    }
+
+  juice_cloud_set_credentials (cloud, credentials->access_key, credentials->secret_key);
+  start_account (self, cloud);
+}
+
+static void
+on_signed_in (JuiceSignInDialog *dialog,
+              JuiceCloud        *cloud,
+              JuiceApplication  *self)
+{
+  g_free (self->api_host);
+  self->api_host = g_strdup (juice_cloud_get_base_url (cloud));
+  g_settings_set_string (self->settings, "api-host", self->api_host);
+  start_account (self, cloud);
+}
+
+/* GApplication ---------------------------------------------------------- */
 
 static int
 juice_application_handle_local_options (GApplication *app,
                                         GVariantDict *options)
 {
+  JuiceApplication *self = JUICE_APPLICATION (app);
+  const char *api_host = NULL;
+  const char *ca_file = NULL;
+
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("juice %s\n", PACKAGE_VERSION);
       return 0;
     }
+
+  self->demo = g_variant_dict_contains (options, "demo");
+  if (g_variant_dict_lookup (options, "api-host", "&s", &api_host))
+    self->api_host = g_strdup (api_host);
+  if (g_variant_dict_lookup (options, "ca-file", "^&ay", &ca_file))
+    self->ca_file = g_strdup (ca_file);
 
   return -1;
 }
@@ -71,31 +227,50 @@ static void
 juice_application_activate (GApplication *app)
 {
   JuiceApplication *self = JUICE_APPLICATION (app);
-  GtkWindow *window;
+  JuiceWindow *window;
+  gboolean first = gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
 
-  /* Until an account is signed in, the simulated device is what Juice shows:
-   * with --demo, and on a first start alike. */
-  ensure_demo (self);
+  window = get_window (self);
+  gtk_window_present (GTK_WINDOW (window));
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    window = GTK_WINDOW (juice_window_new (self, G_LIST_MODEL (self->devices)));
+  if (!first)
+    return;
 
-  gtk_window_present (window);
+  if (self->demo)
+    {
+      show_demo (self);
+      return;
+    }
+
+  juice_window_show_loading (window);
+  juice_credentials_lookup_async (self->api_host, self->cancellable, lookup_cb,
+                                  g_object_ref (self));
 }
 
 static void
 juice_application_startup (GApplication *app)
 {
+  JuiceApplication *self = JUICE_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (juice_application_parent_class)->startup (app);
 
+  self->settings = g_settings_new (APP_ID);
+  if (self->api_host == NULL)
+    self->api_host = g_settings_get_string (self->settings, "api-host");
+  if (self->ca_file == NULL)
+    {
+      self->ca_file = g_settings_get_string (self->settings, "ca-file");
+      if (*self->ca_file == '\0')
+        g_clear_pointer (&self->ca_file, g_free);
+    }
+
   gtk_window_set_default_icon_name (APP_ID);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
+  sync_actions (self);
 }
 
 static void
@@ -103,9 +278,15 @@ juice_application_dispose (GObject *object)
 {
   JuiceApplication *self = (JuiceApplication *)object;
 
-  g_clear_object (&self->devices);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->account);
+  g_clear_object (&self->demo_devices);
   g_clear_object (&self->demo_device);
   g_clear_object (&self->sim);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->api_host, g_free);
+  g_clear_pointer (&self->ca_file, g_free);
 
   G_OBJECT_CLASS (juice_application_parent_class)->dispose (object);
 }
@@ -122,6 +303,8 @@ juice_application_class_init (JuiceApplicationClass *klass)
   app_class->startup = juice_application_startup;
   app_class->handle_local_options = juice_application_handle_local_options;
 }
+
+/* Actions --------------------------------------------------------------- */
 
 static void
 about_action (GSimpleAction *action,
@@ -156,6 +339,59 @@ preferences_action (GSimpleAction *action,
 }
 
 static void
+demo_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  show_demo (JUICE_APPLICATION (user_data));
+}
+
+static void
+sign_in_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  JuiceApplication *self = user_data;
+  GtkWidget *dialog;
+
+  dialog = juice_sign_in_dialog_new (GTK_WINDOW (get_window (self)), self->api_host, self->ca_file);
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (on_signed_in), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+clear_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(JuiceApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!juice_credentials_clear_finish (result, &error) && error != NULL)
+    juice_window_add_toast (get_window (self), error->message);
+  else
+    juice_window_add_toast (get_window (self), _("Signed out: your keys were removed"));
+}
+
+static void
+sign_out_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  JuiceApplication *self = user_data;
+
+  if (self->account != NULL)
+    {
+      juice_account_disconnect (self->account);
+      g_clear_object (&self->account);
+    }
+  sync_actions (self);
+
+  juice_window_set_devices (get_window (self), NULL);
+  juice_credentials_clear_async (self->api_host, NULL, clear_cb, g_object_ref (self));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -166,13 +402,17 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
+  { "demo", demo_action },
+  { "sign-in", sign_in_action },
+  { "sign-out", sign_out_action },
   { "quit", quit_action },
 };
 
 static void
 juice_application_init (JuiceApplication *self)
 {
-  self->devices = g_list_store_new (JUICE_TYPE_DEVICE);
+  self->cancellable = g_cancellable_new ();
+
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -195,4 +435,12 @@ juice_application_get_demo_device (JuiceApplication *self)
 
   ensure_demo (self);
   return self->demo_device;
+}
+
+JuiceAccount *
+juice_application_get_account (JuiceApplication *self)
+{
+  g_return_val_if_fail (JUICE_IS_APPLICATION (self), NULL);
+
+  return self->account;
 }

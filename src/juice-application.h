@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "juice-account.h"
 #include "juice-device.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,6 @@ G_DECLARE_FINAL_TYPE (JuiceApplication, juice_application, JUICE, APPLICATION, A
 
 JuiceApplication *juice_application_new              (void);
 JuiceDevice      *juice_application_get_demo_device  (JuiceApplication *self);
+JuiceAccount     *juice_application_get_account      (JuiceApplication *self);
 
 G_END_DECLS

@@ -180,7 +180,8 @@ test_soc_follows_device (void)
   juice_sim_device_set_online (sim, FALSE);
   wait_ms (50);
   {
-    GtkWidget *subtitle = find_by_css_class (GTK_WIDGET (window), "subtitle");
+    GtkWidget *header = find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_TITLE);
+    GtkWidget *subtitle = find_by_css_class (header, "subtitle");
 
     g_assert_nonnull (subtitle);
     g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (subtitle)), "Offline"));

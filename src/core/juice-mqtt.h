@@ -136,10 +136,8 @@ void            juice_mqtt_send_command_async    (JuiceMqtt            *self,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
-/* On success, @command_id (optional) is the id the command was sent with. */
 gboolean        juice_mqtt_send_command_finish   (JuiceMqtt            *self,
                                                   GAsyncResult         *result,
-                                                  char                **command_id,
                                                   GError              **error);
 
 /* Messages dropped before "message": too large, or a topic that is not

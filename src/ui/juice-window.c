@@ -26,6 +26,8 @@ struct _JuiceWindow
   AdwLeaflet           *leaflet;
   GtkListBox           *device_list;
   GtkWidget            *content;
+  GtkStack             *main_stack;
+  AdwToastOverlay      *window_toast_overlay;
 
   /* owned references */
   JuiceDevice          *device;
@@ -235,6 +237,8 @@ juice_window_class_init (JuiceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, device_list);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, window_toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, on_device_row_activated);
   gtk_widget_class_install_action (widget_class, "win.show-devices", NULL, show_devices_action);
   gtk_widget_class_bind_template_callback (widget_class, format_subtitle);
@@ -307,6 +311,8 @@ juice_window_set_devices (JuiceWindow *self,
   g_return_if_fail (JUICE_IS_WINDOW (self));
   g_return_if_fail (!devices || G_IS_LIST_MODEL (devices));
 
+  gtk_stack_set_visible_child_name (self->main_stack, devices != NULL ? "devices" : "welcome");
+
   if (self->devices == devices)
     return;
 
@@ -315,6 +321,8 @@ juice_window_set_devices (JuiceWindow *self,
 
   g_set_object (&self->devices, devices);
   gtk_list_box_bind_model (self->device_list, devices, create_device_row, NULL, NULL);
+  if (devices == NULL)
+    juice_window_set_device (self, NULL);
 
   if (devices != NULL)
     {
@@ -333,7 +341,16 @@ juice_window_add_toast (JuiceWindow *self,
   g_return_if_fail (JUICE_IS_WINDOW (self));
 
   AdwToast *toast = adw_toast_new (message);
+  gboolean on_device = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "devices") == 0;
 
   adw_toast_set_timeout (toast, 6);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_overlay_add_toast (on_device ? self->toast_overlay : self->window_toast_overlay, toast);
+}
+
+void
+juice_window_show_loading (JuiceWindow *self)
+{
+  g_return_if_fail (JUICE_IS_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
 }

@@ -23,6 +23,9 @@ void         juice_window_set_devices (JuiceWindow *self,
 JuiceDevice *juice_window_get_device  (JuiceWindow *self);
 void         juice_window_set_device  (JuiceWindow *self,
                                        JuiceDevice *device);
+/* Between signing in and the device list: a spinner. Setting the devices
+ * shows them; no devices (NULL) shows the welcome page. */
+void         juice_window_show_loading (JuiceWindow *self);
 void         juice_window_add_toast   (JuiceWindow *self,
                                        const char  *message);
 
