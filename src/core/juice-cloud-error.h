@@ -23,7 +23,7 @@ typedef enum
   JUICE_CLOUD_ERROR_HTTP_STATUS       = 6,     /* a status other than 2xx */
   JUICE_CLOUD_ERROR_MALFORMED         = 7,     /* not JSON, wrong types, too large or deep */
   JUICE_CLOUD_ERROR_NO_DATA           = 8,     /* code "0" but no usable data */
-  JUICE_CLOUD_ERROR_INVALID_URL       = 9,     /* not https, or http to a host that is not loopback */
+  JUICE_CLOUD_ERROR_INVALID_URL       = 9,     /* not https, or http to a non-loopback host */
   JUICE_CLOUD_ERROR_NO_CREDENTIALS    = 10,
 
   JUICE_CLOUD_ERROR_SERVER            = 1000,  /* server error */

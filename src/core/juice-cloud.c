@@ -274,6 +274,9 @@ typedef struct
   GSource        *cancel_source;
 } Request;
 
+static void message_restarted_cb (SoupMessage *message,
+                                  GTask       *task);
+
 static void
 request_end_attempt (Request      *request,
                      GCancellable *cancellable)
@@ -284,6 +287,9 @@ request_end_attempt (Request      *request,
       request->cancelled_id = 0;
     }
   g_clear_handle_id (&request->timeout_id, g_source_remove);
+  if (request->message != NULL)
+    g_signal_handlers_disconnect_matched (request->message, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                          message_restarted_cb, NULL);
   g_clear_object (&request->message);
   g_clear_object (&request->stream);
   g_clear_pointer (&request->buffer, g_byte_array_unref);

@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _JuiceDevice JuiceDevice;
+
 #define JUICE_TYPE_SIM_DEVICE (juice_sim_device_get_type ())
 
 G_DECLARE_FINAL_TYPE (JuiceSimDevice, juice_sim_device, JUICE, SIM_DEVICE, GObject)
@@ -72,7 +74,7 @@ void            juice_sim_device_report_all         (JuiceSimDevice      *self);
 /* Makes @device the model of this sim: applies every quota, then follows
  * its reports and online state, and sends @device's commands to the sim. */
 void            juice_sim_device_attach             (JuiceSimDevice      *self,
-                                                     struct _JuiceDevice *device);
+                                                     JuiceDevice         *device);
 
 /* Test hooks: make the next commands fail or go unanswered. */
 void            juice_sim_device_set_refuse_commands (JuiceSimDevice     *self,

@@ -218,9 +218,12 @@ juice_ctl_quota (JuiceCtl  *ctl,
       g_autoptr(JsonNode) root = NULL;
 
       for (guint i = 0; i < keys->len; i++)
-        json_object_set_member (sorted, g_ptr_array_index (keys, i),
-                                json_node_ref (json_object_get_member (quotas,
-                                                                       g_ptr_array_index (keys, i))));
+        {
+          const char *key = g_ptr_array_index (keys, i);
+
+          json_object_set_member (sorted, key,
+                                  json_node_ref (json_object_get_member (quotas, key)));
+        }
       root = json_node_init_object (json_node_alloc (), sorted);
       juice_ctl_print_json (root);
     }

@@ -87,13 +87,15 @@ read_key (const char  *prompt,
 
   if (tty)
     {
-      g_printerr ("%s", prompt);
+      /* Echo goes off before the prompt shows: nothing typed after it is
+       * echoed. */
       if (secret && !set_echo (FALSE))
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                                _("Could not turn off the terminal’s echo."));
           return NULL;
         }
+      g_printerr ("%s", prompt);
     }
 
   if (fgets (buf, sizeof buf, stdin) != NULL)

@@ -192,6 +192,7 @@ juice_ctl_open_cloud (JuiceCtl  *ctl,
                       GError   **error)
 {
   g_autofree char *api_host = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   if (ctl->cloud == NULL)
     {
@@ -199,12 +200,12 @@ juice_ctl_open_cloud (JuiceCtl  *ctl,
       if (api_host == NULL)
         return NULL;
 
-      ctl->cloud = juice_cloud_new (api_host, ctl->ca_file, error);
+      ctl->cloud = juice_cloud_new (api_host, ctl->ca_file, &local_error);
       if (ctl->cloud == NULL)
         {
-          /* A CA file that cannot be used is the user's option to fix. */
-          if (error != NULL && *error != NULL)
-            (*error)->code = JUICE_CLOUD_ERROR_INVALID_URL;
+          /* An address or a CA file that cannot be used: an option to fix. */
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               local_error->message);
           return NULL;
         }
     }
@@ -264,7 +265,7 @@ juice_ctl_profile_for (JuiceCtl    *ctl,
             return profile;
 
           g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
-                       _("juice-ctl does not know the product of %s yet."), serial_number);
+                       _("Juice does not know the product of %s yet."), serial_number);
           return NULL;
         }
     }
@@ -384,6 +385,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("juice-ctl");
+  /* stdout is for results; every log line goes to stderr */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   bind_global_entries (&ctl, globals);
 
