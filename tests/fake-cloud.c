@@ -47,6 +47,12 @@ struct _FakeCloud
   guint       delay_ms;
   guint       n_arrived;      /* requests received, delayed or not */
   gint64      skew_ms;
+
+  /* What certification answers: the MQTT broker the devices talk through. */
+  char       *mqtt_host;
+  guint16     mqtt_port;
+  char       *mqtt_account;
+  char       *mqtt_password;
 };
 
 /* Certificates */
@@ -467,13 +473,19 @@ serve_certification (FakeCloud         *self,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "certificateAccount");
-  json_builder_add_string_value (builder, FAKE_CLOUD_MQTT_ACCOUNT);
+  json_builder_add_string_value (builder, self->mqtt_account ? self->mqtt_account
+                                                            : FAKE_CLOUD_MQTT_ACCOUNT);
   json_builder_set_member_name (builder, "certificatePassword");
-  json_builder_add_string_value (builder, FAKE_CLOUD_MQTT_PASSWORD);
+  json_builder_add_string_value (builder, self->mqtt_password ? self->mqtt_password
+                                                             : FAKE_CLOUD_MQTT_PASSWORD);
   json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, "mqtt-e.ecoflow.com");
+  json_builder_add_string_value (builder, self->mqtt_host ? self->mqtt_host : "mqtt-e.ecoflow.com");
   json_builder_set_member_name (builder, "port");
-  json_builder_add_string_value (builder, "8883");
+  {
+    g_autofree char *port = g_strdup_printf ("%u", self->mqtt_port ? self->mqtt_port : 8883);
+
+    json_builder_add_string_value (builder, port);
+  }
   json_builder_set_member_name (builder, "protocol");
   json_builder_add_string_value (builder, "mqtts");
   json_builder_end_object (builder);
@@ -922,6 +934,9 @@ fake_cloud_free (FakeCloud *self)
   g_hash_table_unref (self->seen);
   g_ptr_array_unref (self->requests);
   g_free (self->base_url);
+  g_free (self->mqtt_host);
+  g_free (self->mqtt_account);
+  g_free (self->mqtt_password);
   g_free (self);
 }
 
@@ -1034,4 +1049,20 @@ guint
 fake_cloud_get_n_arrived (FakeCloud *self)
 {
   return self->n_arrived;
+}
+
+void
+fake_cloud_set_certification (FakeCloud  *self,
+                              const char *host,
+                              guint16     port,
+                              const char *account,
+                              const char *password)
+{
+  g_free (self->mqtt_host);
+  self->mqtt_host = g_strdup (host);
+  self->mqtt_port = port;
+  g_free (self->mqtt_account);
+  self->mqtt_account = g_strdup (account);
+  g_free (self->mqtt_password);
+  self->mqtt_password = g_strdup (password);
 }

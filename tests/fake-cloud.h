@@ -106,6 +106,13 @@ void            fake_cloud_clear_requests  (FakeCloud            *self);
 /* Requests received so far, including delayed ones not answered yet. */
 guint           fake_cloud_get_n_arrived   (FakeCloud            *self);
 
+/* What the certification endpoint answers: the broker to use. */
+void            fake_cloud_set_certification (FakeCloud          *self,
+                                              const char         *host,
+                                              guint16             port,
+                                              const char         *account,
+                                              const char         *password);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeCloud, fake_cloud_free)
 
 G_END_DECLS
