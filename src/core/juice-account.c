@@ -239,15 +239,17 @@ handle_status (JuiceAccount *self,
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *params;
+  JsonNode *params;
   gint64 status;
   gsize len;
   const char *data = g_bytes_get_data (payload, &len);
 
   root = juice_json_parse (data ? data : "", len, MAX_STATUS_BYTES, 8, &error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !(params = json_object_get_object_member (json_node_get_object (root), "params")) ||
-      !juice_json_node_get_int (json_object_get_member (params, "status"), &status))
+      !(params = json_object_get_member (json_node_get_object (root), "params")) ||
+      !JSON_NODE_HOLDS_OBJECT (params) ||
+      !juice_json_node_get_int (json_object_get_member (json_node_get_object (params), "status"),
+                                &status))
     {
       ignore (self, "status", "not a status message");
       return;
@@ -497,6 +499,7 @@ connect_devices_cb (GObject      *object,
   JuiceAccount *self = g_task_get_source_object (task);
   g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   infos = juice_cloud_list_devices_finish (JUICE_CLOUD (object), result, &error);
   if (infos == NULL)
@@ -516,7 +519,8 @@ connect_devices_cb (GObject      *object,
       juice_device_set_online (slot->device, info->online);
     }
 
-  juice_cloud_get_certification_async (self->cloud, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  juice_cloud_get_certification_async (self->cloud, cancellable,
                                        connect_certification_cb, g_steal_pointer (&task));
 }
 
@@ -652,13 +656,82 @@ juice_account_send_command_finish (JuiceTransport  *transport,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Reading back over HTTP: the device applies a change a moment after it
+ * accepted it, so ask again a few times, until nothing waits for these keys. */
+static const guint readback_delays_ms[] = { 0, 700, 1500, 3000, 5000 };
+
+typedef struct
+{
+  JuiceAccount *self;
+  char         *serial_number;
+  char        **keys;
+  guint         attempt;
+} Readback;
+
+static void
+readback_free (Readback *readback)
+{
+  g_clear_object (&readback->self);
+  g_free (readback->serial_number);
+  g_strfreev (readback->keys);
+  g_free (readback);
+}
+
+static gboolean
+readback_still_wanted (Readback *readback)
+{
+  JuiceDevice *device = juice_account_lookup_device (readback->self, readback->serial_number);
+  const JuiceDeviceProfile *profile;
+
+  if (device == NULL || g_cancellable_is_cancelled (readback->self->cancellable))
+    return FALSE;
+
+  if (!(profile = juice_device_get_profile (device)))
+    return FALSE;
+
+  for (guint i = 0; readback->keys[i] != NULL; i++)
+    {
+      const JuiceSettingInfo *setting = juice_device_profile_setting_for_key (profile, readback->keys[i]);
+
+      if (setting != NULL && juice_device_is_setting_pending (device, setting->name))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void readback_fetch (Readback *readback);
+
+static gboolean
+readback_timeout_cb (gpointer user_data)
+{
+  readback_fetch (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+readback_next (Readback *readback)
+{
+  JuiceMqtt *mqtt = readback->self->mqtt;
+
+  /* Over a live link the device reports the change by itself. */
+  if (++readback->attempt >= G_N_ELEMENTS (readback_delays_ms) ||
+      (mqtt != NULL && juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_CONNECTED) ||
+      !readback_still_wanted (readback))
+    {
+      readback_free (readback);
+      return;
+    }
+
+  g_timeout_add (readback_delays_ms[readback->attempt], readback_timeout_cb, readback);
+}
+
 static void
 request_quotas_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  JuiceAccount *self = g_task_get_source_object (task);
+  Readback *readback = user_data;
   g_autoptr(JsonObject) quotas = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -666,9 +739,23 @@ request_quotas_cb (GObject      *object,
   if (quotas == NULL)
     g_debug ("Reading back failed: %s", error->message);
   else
-    apply_quotas (self, g_task_get_task_data (task), quotas);
+    apply_quotas (readback->self, readback->serial_number, quotas);
 
-  g_task_return_boolean (task, quotas != NULL);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      readback_free (readback);
+      return;
+    }
+
+  readback_next (readback);
+}
+
+static void
+readback_fetch (Readback *readback)
+{
+  juice_cloud_get_quotas_async (readback->self->cloud, readback->serial_number,
+                                (const char * const *) readback->keys,
+                                readback->self->cancellable, request_quotas_cb, readback);
 }
 
 static void
@@ -677,14 +764,13 @@ juice_account_request_quotas (JuiceTransport     *transport,
                               const char * const *keys)
 {
   JuiceAccount *self = JUICE_ACCOUNT (transport);
-  GTask *task;
+  Readback *readback;
 
-  /* The device reports a change over MQTT by itself; asking over HTTP too
-   * confirms it when the link is down or the report is slow. */
-  task = g_task_new (self, self->cancellable, NULL, NULL);
-  g_task_set_task_data (task, g_strdup (serial_number), g_free);
-  juice_cloud_get_quotas_async (self->cloud, serial_number, keys, self->cancellable,
-                                request_quotas_cb, task);
+  readback = g_new0 (Readback, 1);
+  readback->self = g_object_ref (self);
+  readback->serial_number = g_strdup (serial_number);
+  readback->keys = g_strdupv ((char **) keys);
+  readback_fetch (readback);
 }
 
 static void

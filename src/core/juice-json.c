@@ -222,7 +222,14 @@ juice_json_parse (const char  *data,
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
   if (length < 0)
-    length = strlen (data);
+    length = data != NULL ? strlen (data) : 0;
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                           "Message is empty");
+      return NULL;
+    }
 
   if ((gsize) length > max_length)
     {

@@ -10,484 +10,13 @@
 #include <errno.h>
 #include <string.h>
 
-#include <MQTTAsync.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "juice-error.h"
-#include "juice-json.h"
-#include "juice-mqtt.h"
+#include "juice-mqtt-private.h"
 
-#define CONNECT_TIMEOUT_SECONDS 10
-#define BACKOFF_FIRST_MS        500.0
-#define BACKOFF_MAX_MS          60000.0
-#define BACKOFF_JITTER          0.2
-#define QOS                     1
-#define MAX_REPLY_LENGTH        (64 * 1024)
-#define MAX_REPLY_DEPTH         16
+#define MAX_BUFFERED_MESSAGES   1000      /* published, not yet written out */
 #define MAX_CA_FILE_SIZE        (16 * 1024 * 1024)
-#define SYSTEM_CA_PATH          "/etc/ssl/certs"
-#define COMMAND_ID_MIN          100000000u
-#define COMMAND_ID_MAX          999999999u
-#define CERT_VERIFY_FAILED      "certificate verify failed"
-
-/* Paho's threads -------------------------------------------------------- */
-
-/* What a Paho callback copied, on its way to the main context. */
-typedef enum
-{
-  EVENT_CONNECTED,
-  EVENT_CONNECT_FAILED,
-  EVENT_CONNECTION_LOST,
-  EVENT_MESSAGE,
-  EVENT_DROPPED,
-  EVENT_SUBSCRIBED,
-} EventKind;
-
-typedef struct
-{
-  EventKind  kind;
-  guint      tag;         /* the connect attempt or the connection it belongs to */
-  int        code;        /* Paho's code; for a refused connect, the MQTT return code */
-  char      *text;        /* Paho's message */
-  char      *tls_error;   /* what OpenSSL said during the attempt */
-  char      *topic;
-  GBytes    *payload;
-  gsize      size;        /* of a dropped payload */
-} Event;
-
-/* Shared between one Paho client and its JuiceMqtt. Paho never sees a
- * pointer to it: its callbacks get a token number, looked up under a lock, so
- * a callback that runs late (after the client was destroyed) finds nothing
- * and does nothing. */
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  gpointer         token;         /* the link's own token, for the lasting callbacks */
-  GMainContext    *context;
-
-  GMutex           mutex;         /* guards the fields below it */
-  GQueue           events;
-  char            *tls_error;
-  gboolean         wakeup_pending;
-
-  /* main context only */
-  JuiceMqtt       *self;          /* not owned; NULL once detached */
-} Link;
-
-typedef struct
-{
-  Link  *link;
-  guint  tag;
-} Token;
-
-G_LOCK_DEFINE_STATIC (tokens);
-static GHashTable *tokens;        /* token number -> Token */
-static guint       next_token;
-
-static void     handle_event  (JuiceMqtt *self,
-                               Event     *event);
-static gboolean link_dispatch (gpointer   data);
-
-static Event *
-event_new (EventKind kind)
-{
-  Event *event = g_new0 (Event, 1);
-
-  event->kind = kind;
-  return event;
-}
-
-static void
-event_free (Event *event)
-{
-  g_free (event->text);
-  g_free (event->tls_error);
-  g_free (event->topic);
-  g_clear_pointer (&event->payload, g_bytes_unref);
-  g_free (event);
-}
-
-static Link *
-link_ref (Link *link)
-{
-  g_atomic_ref_count_inc (&link->ref_count);
-  return link;
-}
-
-static void
-link_unref (Link *link)
-{
-  if (!g_atomic_ref_count_dec (&link->ref_count))
-    return;
-
-  g_queue_clear_full (&link->events, (GDestroyNotify) event_free);
-  g_free (link->tls_error);
-  g_mutex_clear (&link->mutex);
-  g_main_context_unref (link->context);
-  g_free (link);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Link, link_unref)
-
-static void
-token_free (gpointer data)
-{
-  Token *token = data;
-
-  link_unref (token->link);
-  g_free (token);
-}
-
-/* Registers @link under a new token number, handed to Paho as a context. */
-static gpointer
-token_new (Link  *link,
-           guint  tag)
-{
-  Token *token = g_new0 (Token, 1);
-  guint id;
-
-  token->link = link_ref (link);
-  token->tag = tag;
-
-  G_LOCK (tokens);
-  if (tokens == NULL)
-    tokens = g_hash_table_new_full (NULL, NULL, NULL, token_free);
-  do
-    id = ++next_token;
-  while (id == 0 || g_hash_table_contains (tokens, GUINT_TO_POINTER (id)));
-  g_hash_table_insert (tokens, GUINT_TO_POINTER (id), token);
-  G_UNLOCK (tokens);
-
-  return GUINT_TO_POINTER (id);
-}
-
-/* Any thread. Returns a reference to the link of @context, or NULL when it
- * was forgotten; @take forgets a one-shot token (connect, subscribe). */
-static Link *
-token_lookup (gpointer  context,
-              gboolean  take,
-              guint    *tag)
-{
-  Link *link = NULL;
-  Token *token;
-
-  G_LOCK (tokens);
-  if (tokens != NULL && (token = g_hash_table_lookup (tokens, context)) != NULL)
-    {
-      link = link_ref (token->link);
-      if (tag != NULL)
-        *tag = token->tag;
-      if (take)
-        g_hash_table_remove (tokens, context);
-    }
-  G_UNLOCK (tokens);
-
-  return link;
-}
-
-static void
-token_forget (gpointer context)
-{
-  G_LOCK (tokens);
-  if (tokens != NULL)
-    g_hash_table_remove (tokens, context);
-  G_UNLOCK (tokens);
-}
-
-static gboolean
-token_is_of_link (gpointer key,
-                  gpointer value,
-                  gpointer user_data)
-{
-  return ((Token *) value)->link == user_data;
-}
-
-/* Forgets every token of @link: Paho's late callbacks for it find nothing. */
-static void
-tokens_forget_link (Link *link)
-{
-  G_LOCK (tokens);
-  if (tokens != NULL)
-    {
-      g_hash_table_foreach_remove (tokens, token_is_of_link, link);
-      if (g_hash_table_size (tokens) == 0)
-        g_clear_pointer (&tokens, g_hash_table_unref);
-    }
-  G_UNLOCK (tokens);
-}
-
-static Link *
-link_new (JuiceMqtt    *self,
-          GMainContext *context)
-{
-  Link *link = g_new0 (Link, 1);
-
-  g_atomic_ref_count_init (&link->ref_count);
-  g_mutex_init (&link->mutex);
-  g_queue_init (&link->events);
-  link->context = g_main_context_ref (context);
-  link->self = self;
-  link->token = token_new (link, 0);
-
-  return link;
-}
-
-/* Main context. Nothing reaches the object any more after this. */
-static void
-link_detach (Link *link)
-{
-  link->self = NULL;
-  tokens_forget_link (link);
-}
-
-/* Any thread: queues @event and wakes the main context once for all that
- * are queued, so they are handled in the order they came. Never calls
- * g_main_context_invoke(): it would run the handler on this thread when the
- * main context happens to be free. */
-static void
-link_push (Link  *link,
-           Event *event)
-{
-  g_mutex_lock (&link->mutex);
-  g_queue_push_tail (&link->events, event);
-  if (!link->wakeup_pending)
-    {
-      GSource *source = g_idle_source_new ();
-
-      link->wakeup_pending = TRUE;
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, link_dispatch, link_ref (link), (GDestroyNotify) link_unref);
-      g_source_set_static_name (source, "[juice-mqtt] dispatch");
-      g_source_attach (source, link->context);
-      g_source_unref (source);
-    }
-  g_mutex_unlock (&link->mutex);
-}
-
-static gboolean
-link_dispatch (gpointer data)
-{
-  Link *link = data;
-  GQueue events;
-  Event *event;
-
-  g_mutex_lock (&link->mutex);
-  events = link->events;
-  g_queue_init (&link->events);
-  link->wakeup_pending = FALSE;
-  g_mutex_unlock (&link->mutex);
-
-  while ((event = g_queue_pop_head (&events)) != NULL)
-    {
-      /* A handler may stop or drop the object: look again every time. */
-      if (link->self != NULL)
-        {
-          g_autoptr(JuiceMqtt) self = g_object_ref (link->self);
-
-          handle_event (self, event);
-        }
-      event_free (event);
-    }
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_connection_lost (void *context,
-                    char *cause)
-{
-  g_autoptr(Link) link = token_lookup (context, FALSE, NULL);
-
-  if (link != NULL)
-    link_push (link, event_new (EVENT_CONNECTION_LOST));
-}
-
-static int
-on_message_arrived (void              *context,
-                    char              *topic_name,
-                    int                topic_len,
-                    MQTTAsync_message *message)
-{
-  g_autoptr(Link) link = token_lookup (context, FALSE, NULL);
-
-  if (link != NULL)
-    {
-      gsize length = topic_len > 0 ? (gsize) topic_len : strlen (topic_name);
-      gboolean topic_ok = memchr (topic_name, '\0', length) == NULL &&
-                          g_utf8_validate (topic_name, length, NULL);
-      Event *event;
-
-      if (!topic_ok || message->payloadlen < 0 || message->payloadlen > JUICE_MQTT_MAX_PAYLOAD)
-        {
-          event = event_new (EVENT_DROPPED);
-          event->topic = topic_ok ? g_strndup (topic_name, length) : NULL;
-          event->size = MAX (message->payloadlen, 0);
-        }
-      else
-        {
-          event = event_new (EVENT_MESSAGE);
-          event->topic = g_strndup (topic_name, length);
-          event->payload = g_bytes_new (message->payload, message->payloadlen);
-        }
-      link_push (link, event);
-    }
-
-  MQTTAsync_freeMessage (&message);
-  MQTTAsync_free (topic_name);
-
-  return 1;
-}
-
-static void
-on_connect_success (void                  *context,
-                    MQTTAsync_successData *response)
-{
-  guint tag = 0;
-  g_autoptr(Link) link = token_lookup (context, TRUE, &tag);
-
-  if (link != NULL)
-    {
-      Event *event = event_new (EVENT_CONNECTED);
-
-      event->tag = tag;
-      link_push (link, event);
-    }
-}
-
-static void
-on_connect_failure (void                  *context,
-                    MQTTAsync_failureData *response)
-{
-  guint tag = 0;
-  g_autoptr(Link) link = token_lookup (context, TRUE, &tag);
-
-  if (link != NULL)
-    {
-      Event *event = event_new (EVENT_CONNECT_FAILED);
-
-      event->tag = tag;
-      event->code = response != NULL ? response->code : MQTTASYNC_FAILURE;
-      if (response != NULL && response->message != NULL)
-        event->text = g_utf8_make_valid (response->message, -1);
-
-      g_mutex_lock (&link->mutex);
-      event->tls_error = g_steal_pointer (&link->tls_error);
-      g_mutex_unlock (&link->mutex);
-
-      link_push (link, event);
-    }
-}
-
-static void
-on_subscribe_success (void                  *context,
-                      MQTTAsync_successData *response)
-{
-  guint tag = 0;
-  g_autoptr(Link) link = token_lookup (context, TRUE, &tag);
-
-  if (link != NULL)
-    {
-      Event *event = event_new (EVENT_SUBSCRIBED);
-
-      event->tag = tag;
-      link_push (link, event);
-    }
-}
-
-static void
-on_subscribe_failure (void                  *context,
-                      MQTTAsync_failureData *response)
-{
-  guint tag = 0;
-  g_autoptr(Link) link = token_lookup (context, TRUE, &tag);
-
-  if (link != NULL)
-    {
-      Event *event = event_new (EVENT_SUBSCRIBED);
-
-      event->tag = tag;
-      event->code = response != NULL ? response->code : MQTTASYNC_FAILURE;
-      link_push (link, event);
-    }
-}
-
-/* OpenSSL's error queue, printed by Paho when a TLS call fails. Kept until
- * the attempt's failure callback takes it. */
-static int
-on_ssl_error (const char *str,
-              size_t      len,
-              void       *context)
-{
-  g_autoptr(Link) link = token_lookup (context, FALSE, NULL);
-
-  if (link != NULL)
-    {
-      g_mutex_lock (&link->mutex);
-      /* The verification failure is the one that tells the user something. */
-      if (link->tls_error == NULL || strstr (link->tls_error, CERT_VERIFY_FAILED) == NULL)
-        {
-          g_free (link->tls_error);
-          link->tls_error = g_utf8_make_valid (str, len);
-        }
-      g_mutex_unlock (&link->mutex);
-    }
-
-  return 1;
-}
-
-/* The object ------------------------------------------------------------- */
-
-/* A command waiting for its set_reply. */
-typedef struct
-{
-  JuiceMqtt    *self;           /* not owned: the table of pending commands is its */
-  GTask        *task;
-  char         *id;
-  char         *serial_number;
-  char         *reply_topic;
-  GCancellable *cancellable;
-  gulong        cancelled_id;
-  GSource      *timeout_source;
-  GSource      *idle_source;
-} Pending;
-
-struct _JuiceMqtt
-{
-  GObject         parent_instance;
-
-  /* configuration */
-  char           *host;
-  char           *client_id;
-  char           *ca_file;
-  char           *user;
-  char           *password;        /* a secret: wiped when replaced */
-  guint           port;
-  gboolean        tls;
-
-  /* owned references */
-  GMainContext   *context;
-  MQTTAsync       client;
-  Link           *link;
-  GPtrArray      *subscriptions;   /* topic filters */
-  GHashTable     *pending;         /* command id -> Pending */
-  GError         *error;
-  char           *failure_reason;  /* for "Failed: %s" */
-  char           *state_text;
-
-  /* state */
-  JuiceMqttState  state;
-  guint           retry_seconds;
-  guint           backoff_step;    /* failed attempts since the last connect */
-  guint           attempt;         /* numbers connect attempts */
-  guint           connection;      /* numbers connections */
-  GSource        *retry_source;
-  GSource        *countdown_source;
-  gint64          retry_at;        /* monotonic time of the next attempt */
-  guint           n_dropped;
-  guint           n_unmatched_replies;
-  guint           next_command_id;
-};
 
 G_DEFINE_FINAL_TYPE (JuiceMqtt, juice_mqtt, G_TYPE_OBJECT)
 
@@ -534,11 +63,11 @@ wipe_string (char **str)
     }
 }
 
-static GSource *
-add_timeout (JuiceMqtt   *self,
-             guint        interval_ms,
-             GSourceFunc  func,
-             gpointer     data)
+GSource *
+_juice_mqtt_add_timeout (JuiceMqtt   *self,
+                         guint        interval_ms,
+                         GSourceFunc  func,
+                         gpointer     data)
 {
   GSource *source = g_timeout_source_new (interval_ms);
 
@@ -549,8 +78,8 @@ add_timeout (JuiceMqtt   *self,
   return source;
 }
 
-static void
-clear_source (GSource **source)
+void
+_juice_mqtt_clear_source (GSource **source)
 {
   if (*source != NULL)
     {
@@ -558,7 +87,6 @@ clear_source (GSource **source)
       g_clear_pointer (source, g_source_unref);
     }
 }
-
 /* State ------------------------------------------------------------------ */
 
 static char *
@@ -583,10 +111,10 @@ build_state_text (JuiceMqtt *self)
     }
 }
 
-static void
-set_state (JuiceMqtt      *self,
-           JuiceMqttState  state,
-           guint           retry_seconds)
+void
+_juice_mqtt_set_state (JuiceMqtt      *self,
+                       JuiceMqttState  state,
+                       guint           retry_seconds)
 {
   g_autofree char *text = NULL;
 
@@ -616,571 +144,27 @@ set_state (JuiceMqtt      *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static void
-clear_retry (JuiceMqtt *self)
+void
+_juice_mqtt_emit_message (JuiceMqtt  *self,
+                          const char *topic,
+                          GBytes     *payload)
 {
-  clear_source (&self->retry_source);
-  clear_source (&self->countdown_source);
-  self->retry_at = 0;
+  g_signal_emit (self, signals[MESSAGE], 0, topic, payload);
 }
 
-/* Pending commands ------------------------------------------------------- */
-
-static void
-pending_free (gpointer data)
+void
+_juice_mqtt_emit_connected (JuiceMqtt *self)
 {
-  Pending *pending = data;
-
-  if (pending->cancelled_id != 0)
-    g_cancellable_disconnect (pending->cancellable, pending->cancelled_id);
-  clear_source (&pending->timeout_source);
-  clear_source (&pending->idle_source);
-  g_clear_object (&pending->cancellable);
-  g_clear_object (&pending->task);
-  g_free (pending->id);
-  g_free (pending->serial_number);
-  g_free (pending->reply_topic);
-  g_free (pending);
+  g_signal_emit (self, signals[CONNECTED], 0);
 }
 
-/* Ends the wait for @id: success when @error is NULL. Takes @error. */
-static void
-pending_complete (JuiceMqtt  *self,
-                  const char *id,
-                  GError     *error)
+void
+_juice_mqtt_emit_auth_failed (JuiceMqtt *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Pending *pending;
-
-  if (!(pending = g_hash_table_lookup (self->pending, id)))
-    {
-      g_clear_error (&error);
-      return;
-    }
-
-  task = g_steal_pointer (&pending->task);
-  g_hash_table_remove (self->pending, id);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-fail_all_pending (JuiceMqtt  *self,
-                  GQuark      domain,
-                  int         code,
-                  const char *message)
-{
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->pending);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (ids, g_strdup (key));
-
-  for (guint i = 0; i < ids->len; i++)
-    pending_complete (self, g_ptr_array_index (ids, i),
-                      g_error_new_literal (domain, code, message));
-}
-
-static gboolean
-pending_timeout_cb (gpointer user_data)
-{
-  Pending *pending = user_data;
-
-  pending_complete (pending->self, pending->id,
-                    g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
-                                 _("%s did not answer the command in time"),
-                                 pending->serial_number));
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-pending_cancelled_idle_cb (gpointer user_data)
-{
-  Pending *pending = user_data;
-
-  pending_complete (pending->self, pending->id,
-                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                         _("The command was cancelled")));
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs where the cancellable was cancelled, maybe inside another handler:
- * finish from an idle, since a handler cannot disconnect itself. */
-static void
-on_pending_cancelled (GCancellable *cancellable,
-                      Pending      *pending)
-{
-  if (pending->idle_source == NULL)
-    {
-      pending->idle_source = g_idle_source_new ();
-      g_source_set_callback (pending->idle_source, pending_cancelled_idle_cb, pending, NULL);
-      g_source_set_static_name (pending->idle_source, "[juice-mqtt] cancelled");
-      g_source_attach (pending->idle_source, pending->self->context);
-    }
-}
-
-/* The id as the reply carries it: a string, or a number (integral). */
-static char *
-reply_id_to_string (JsonNode *node)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-
-  type = json_node_get_value_type (node);
-
-  if (type == G_TYPE_STRING)
-    {
-      const char *str = json_node_get_string (node);
-
-      if (str == NULL || *str == '\0' || strlen (str) > 64)
-        return NULL;
-      return g_strdup (str);
-    }
-
-  if (type == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-
-  if (type == G_TYPE_DOUBLE)
-    {
-      double d = json_node_get_double (node);
-
-      if (d >= 0 && d < 9007199254740992.0 && d == (double) (gint64) d)
-        return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) d);
-    }
-
-  return NULL;
-}
-
-static void
-handle_reply (JuiceMqtt  *self,
-              const char *topic,
-              GBytes     *payload)
-{
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *id = NULL;
-  JsonObject *object;
-  JsonNode *data;
-  Pending *pending;
-  gint64 ack = 0, code = 0;
-  gboolean has_ack = FALSE, has_code = FALSE;
-  gsize size;
-  const char *bytes = g_bytes_get_data (payload, &size);
-
-  root = juice_json_parse (bytes, size, MAX_REPLY_LENGTH, MAX_REPLY_DEPTH, NULL);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !(id = reply_id_to_string (json_object_get_member (json_node_get_object (root), "id"))) ||
-      !(pending = g_hash_table_lookup (self->pending, id)) ||
-      strcmp (pending->reply_topic, topic) != 0)
-    {
-      self->n_unmatched_replies++;
-      g_debug ("Ignoring a reply on %s that matches no command of ours (%u so far)",
-               topic, self->n_unmatched_replies);
-      return;
-    }
-
-  object = json_node_get_object (root);
-
-  if (json_object_has_member (object, "code"))
-    {
-      has_code = TRUE;
-      if (!juice_json_node_get_int (json_object_get_member (object, "code"), &code))
-        code = -1;
-    }
-
-  data = json_object_get_member (object, "data");
-  if (data != NULL && JSON_NODE_HOLDS_OBJECT (data) &&
-      json_object_has_member (json_node_get_object (data), "ack"))
-    {
-      has_ack = TRUE;
-      if (!juice_json_node_get_int (json_object_get_member (json_node_get_object (data), "ack"),
-                                    &ack))
-        ack = -1;
-    }
-
-  g_debug ("Reply to command %s: code %s%" G_GINT64_FORMAT ", ack %s%" G_GINT64_FORMAT,
-           id, has_code ? "" : "(none) ", code, has_ack ? "" : "(none) ", ack);
-
-  if (has_code && code != 0)
-    pending_complete (self, id,
-                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
-                                   _("%s refused the command (code %" G_GINT64_FORMAT ")"),
-                                   pending->serial_number, code));
-  else if (has_ack && ack != 0)
-    pending_complete (self, id,
-                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
-                                   _("%s refused the command (ack %" G_GINT64_FORMAT ")"),
-                                   pending->serial_number, ack));
-  else if (!has_ack && !has_code)
-    pending_complete (self, id,
-                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
-                                   _("%s answered the command without an acknowledgement"),
-                                   pending->serial_number));
-  else
-    pending_complete (self, id, NULL);
-}
-
-/* Connection ------------------------------------------------------------- */
-
-static void connect_now (JuiceMqtt *self);
-
-static void
-teardown_client (JuiceMqtt *self)
-{
-  clear_retry (self);
-
-  if (self->link != NULL)
-    {
-      link_detach (self->link);
-      g_clear_pointer (&self->link, link_unref);
-    }
-
-  /* Sends DISCONNECT when connected. Paho's callbacks still on their way
-   * find their tokens forgotten. */
-  if (self->client != NULL)
-    MQTTAsync_destroy (&self->client);
-  self->client = NULL;
-}
-
-static void
-set_error (JuiceMqtt *self,
-           GError    *error)
-{
-  g_clear_error (&self->error);
-  self->error = error;
-}
-
-/* Gives up: retrying cannot help. */
-static void
-fail (JuiceMqtt  *self,
-      GError     *error,
-      const char *reason)
-{
-  g_debug ("%s: giving up: %s", self->client_id, error->message);
-
-  teardown_client (self);
-  set_error (self, error);
-  g_free (self->failure_reason);
-  self->failure_reason = g_strdup (reason);
-  set_state (self, JUICE_MQTT_STATE_FAILED, 0);
-}
-
-static guint
-seconds_until_retry (JuiceMqtt *self)
-{
-  gint64 left = self->retry_at - g_get_monotonic_time ();
-
-  if (left <= 0)
-    return 0;
-  return (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
-}
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  JuiceMqtt *self = user_data;
-
-  g_clear_pointer (&self->retry_source, g_source_unref);
-  connect_now (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-countdown_cb (gpointer user_data)
-{
-  JuiceMqtt *self = user_data;
-  guint seconds = seconds_until_retry (self);
-
-  if (seconds == 0)
-    {
-      g_clear_pointer (&self->countdown_source, g_source_unref);
-      return G_SOURCE_REMOVE;
-    }
-
-  set_state (self, JUICE_MQTT_STATE_RECONNECTING, seconds);
-  return G_SOURCE_CONTINUE;
-}
-
-/* 0.5 s doubling to 60 s, ±20 %; reset by a successful connect. */
-static void
-schedule_retry (JuiceMqtt *self)
-{
-  double delay_ms = BACKOFF_FIRST_MS * (double) (1u << MIN (self->backoff_step, 8u));
-  gint64 remainder_us;
-
-  delay_ms *= g_random_double_range (1.0 - BACKOFF_JITTER, 1.0 + BACKOFF_JITTER);
-  delay_ms = MIN (delay_ms, BACKOFF_MAX_MS);
-  self->backoff_step++;
-
-  clear_retry (self);
-  self->retry_at = g_get_monotonic_time () + (gint64) (delay_ms * 1000);
-  self->retry_source = add_timeout (self, (guint) delay_ms, retry_cb, self);
-
-  /* Tick when the shown number of seconds changes. */
-  remainder_us = ((gint64) (delay_ms * 1000)) % G_USEC_PER_SEC;
-  if (delay_ms > 1000)
-    {
-      self->countdown_source = g_timeout_source_new (1000);
-      g_source_set_ready_time (self->countdown_source,
-                               g_get_monotonic_time () + (remainder_us ? remainder_us
-                                                                       : G_USEC_PER_SEC));
-      g_source_set_callback (self->countdown_source, countdown_cb, self, NULL);
-      g_source_set_static_name (self->countdown_source, "[juice-mqtt] countdown");
-      g_source_attach (self->countdown_source, self->context);
-    }
-
-  g_debug ("%s: next attempt in %.0f ms (step %u)", self->client_id, delay_ms,
-           self->backoff_step);
-  set_state (self, JUICE_MQTT_STATE_RECONNECTING, seconds_until_retry (self));
-}
-
-static gboolean
-is_permanent_api_error (int code)
-{
-  switch (code)
-    {
-    case MQTTASYNC_BAD_UTF8_STRING:
-    case MQTTASYNC_NULL_PARAMETER:
-    case MQTTASYNC_BAD_STRUCTURE:
-    case MQTTASYNC_BAD_PROTOCOL:
-    case MQTTASYNC_SSL_NOT_SUPPORTED:
-    case MQTTASYNC_BAD_MQTT_OPTION:
-    case MQTTASYNC_WRONG_MQTT_VERSION:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
-static void
-connect_failed (JuiceMqtt  *self,
-                int         code,
-                const char *text,
-                const char *tls_error)
-{
-  g_debug ("%s: attempt %u to %s:%u failed: code %d (%s)%s%s", self->client_id, self->attempt,
-           self->host, self->port, code, text ? text : "no message",
-           tls_error ? ", TLS: " : "", tls_error ? tls_error : "");
-
-  /* 4: bad user name or password; 5: not authorized. Fresh credentials
-   * from the cloud may help; the same ones never will. */
-  if (code == 4 || code == 5)
-    {
-      fail (self,
-            g_error_new_literal (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_AUTH,
-                                 _("The MQTT broker refused the user name or password")),
-            _("the broker refused the user name or password"));
-      g_signal_emit (self, signals[AUTH_FAILED], 0);
-      return;
-    }
-
-  if (tls_error != NULL && strstr (tls_error, CERT_VERIFY_FAILED) != NULL)
-    {
-      fail (self,
-            g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_TLS,
-                         _("The MQTT broker’s certificate is not trusted (%s:%u)"),
-                         self->host, self->port),
-            _("the MQTT broker’s certificate is not trusted"));
-      return;
-    }
-
-  if (code == 1 || code == 2)
-    {
-      fail (self,
-            g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_REFUSED,
-                         code == 1 ? _("The MQTT broker does not accept MQTT 3.1.1")
-                                   : _("The MQTT broker rejected the client id “%s”"),
-                         self->client_id),
-            code == 1 ? _("the broker does not accept MQTT 3.1.1")
-                      : _("the broker rejected the client id"));
-      return;
-    }
-
-  if (is_permanent_api_error (code))
-    {
-      fail (self,
-            g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG,
-                         _("Cannot connect to the MQTT broker: %s"), MQTTAsync_strerror (code)),
-            _("the connection settings are not valid"));
-      return;
-    }
-
-  set_error (self, g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_CONNECT,
-                                _("Could not connect to the MQTT broker at %s:%u (%s)"),
-                                self->host, self->port,
-                                text ? text : MQTTAsync_strerror (code)));
-  schedule_retry (self);
-}
-
-static void
-connect_now (JuiceMqtt *self)
-{
-  MQTTAsync_connectOptions options = MQTTAsync_connectOptions_initializer;
-  MQTTAsync_SSLOptions ssl = MQTTAsync_SSLOptions_initializer;
-  gpointer token;
-  int rc;
-
-  g_assert (self->client != NULL);
-  g_assert (self->link != NULL);
-
-  clear_retry (self);
-
-  g_mutex_lock (&self->link->mutex);
-  g_clear_pointer (&self->link->tls_error, g_free);
-  g_mutex_unlock (&self->link->mutex);
-
-  self->attempt++;
-  token = token_new (self->link, self->attempt);
-
-  options.keepAliveInterval = JUICE_MQTT_KEEPALIVE_SECONDS;
-  options.cleansession = 1;
-  options.username = self->user;
-  options.password = self->password;
-  options.connectTimeout = CONNECT_TIMEOUT_SECONDS;
-  options.retryInterval = 0;
-  options.MQTTVersion = MQTTVERSION_3_1_1;
-  options.automaticReconnect = 0;   /* our own backoff, with jitter */
-  options.onSuccess = on_connect_success;
-  options.onFailure = on_connect_failure;
-  options.context = token;
-
-  if (self->tls)
-    {
-      ssl.enableServerCertAuth = 1;
-      ssl.verify = 1;               /* the host name too */
-      if (self->ca_file != NULL)
-        ssl.trustStore = self->ca_file;
-      else
-        ssl.CApath = SYSTEM_CA_PATH;
-      ssl.ssl_error_cb = on_ssl_error;
-      ssl.ssl_error_context = self->link->token;
-      options.ssl = &ssl;
-    }
-
-  g_debug ("%s: attempt %u to %s:%u", self->client_id, self->attempt, self->host, self->port);
-  set_state (self, JUICE_MQTT_STATE_CONNECTING, 0);
-
-  /* Paho copies the options, the password included. */
-  rc = MQTTAsync_connect (self->client, &options);
-  if (rc != MQTTASYNC_SUCCESS)
-    {
-      token_forget (token);
-      connect_failed (self, rc, MQTTAsync_strerror (rc), NULL);
-    }
-}
-
-static void
-resubscribe (JuiceMqtt *self)
-{
-  MQTTAsync_responseOptions response = MQTTAsync_responseOptions_initializer;
-  g_autofree int *qos = NULL;
-  gpointer token;
-  int rc;
-
-  if (self->subscriptions->len == 0)
-    {
-      g_signal_emit (self, signals[CONNECTED], 0);
-      return;
-    }
-
-  qos = g_new (int, self->subscriptions->len);
-  for (guint i = 0; i < self->subscriptions->len; i++)
-    qos[i] = QOS;
-
-  token = token_new (self->link, self->connection);
-  response.onSuccess = on_subscribe_success;
-  response.onFailure = on_subscribe_failure;
-  response.context = token;
-
-  rc = MQTTAsync_subscribeMany (self->client, (int) self->subscriptions->len,
-                                (char * const *) self->subscriptions->pdata, qos, &response);
-  if (rc != MQTTASYNC_SUCCESS)
-    {
-      /* The connection is going away: its loss will be reported. */
-      token_forget (token);
-      g_debug ("%s: could not subscribe: %s", self->client_id, MQTTAsync_strerror (rc));
-    }
-}
-
-static void
-handle_event (JuiceMqtt *self,
-              Event     *event)
-{
-  switch (event->kind)
-    {
-    case EVENT_CONNECTED:
-      if (event->tag != self->attempt || self->state != JUICE_MQTT_STATE_CONNECTING)
-        break;
-      g_debug ("%s: connected to %s:%u", self->client_id, self->host, self->port);
-      self->backoff_step = 0;
-      self->connection++;
-      g_clear_error (&self->error);
-      set_state (self, JUICE_MQTT_STATE_CONNECTED, 0);
-      resubscribe (self);
-      break;
-
-    case EVENT_CONNECT_FAILED:
-      if (event->tag != self->attempt || self->state != JUICE_MQTT_STATE_CONNECTING)
-        break;
-      connect_failed (self, event->code, event->text, event->tls_error);
-      break;
-
-    case EVENT_CONNECTION_LOST:
-      if (self->state != JUICE_MQTT_STATE_CONNECTED)
-        break;
-      g_debug ("%s: connection lost", self->client_id);
-      set_error (self, g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_CONNECT,
-                                    _("The connection to the MQTT broker at %s:%u was lost"),
-                                    self->host, self->port));
-      schedule_retry (self);
-      fail_all_pending (self, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                        _("The connection to the MQTT broker was lost before the device answered"));
-      break;
-
-    case EVENT_SUBSCRIBED:
-      if (event->tag != self->connection || self->state != JUICE_MQTT_STATE_CONNECTED)
-        break;
-      if (event->code != 0)
-        g_debug ("%s: subscribing failed: %d", self->client_id, event->code);
-      g_signal_emit (self, signals[CONNECTED], 0);
-      break;
-
-    case EVENT_MESSAGE:
-      if (g_str_has_suffix (event->topic, "/set_reply"))
-        handle_reply (self, event->topic, event->payload);
-      g_signal_emit (self, signals[MESSAGE], 0, event->topic, event->payload);
-      break;
-
-    case EVENT_DROPPED:
-      self->n_dropped++;
-      g_debug ("Dropped a message of %" G_GSIZE_FORMAT " bytes on %s (%u so far)",
-               event->size, event->topic ? event->topic : "a topic that is not UTF-8",
-               self->n_dropped);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
+  g_signal_emit (self, signals[AUTH_FAILED], 0);
 }
 
 /* Checks -------------------------------------------------------------------- */
-
-/* A topic level as the account or a serial number: no separator, no wildcard. */
-static gboolean
-is_topic_level (const char *str)
-{
-  return str != NULL && *str != '\0' && g_utf8_validate (str, -1, NULL) &&
-         strpbrk (str, "/+#") == NULL;
-}
 
 static gboolean
 is_valid_filter (const char *filter)
@@ -1295,40 +279,6 @@ is_valid_client_id (const char *id)
   return TRUE;
 }
 
-static char *
-new_command_id (JuiceMqtt *self)
-{
-  char *id;
-
-  do
-    {
-      if (++self->next_command_id > COMMAND_ID_MAX)
-        self->next_command_id = COMMAND_ID_MIN;
-      id = g_strdup_printf ("%u", self->next_command_id);
-      if (!g_hash_table_contains (self->pending, id))
-        return id;
-      g_free (id);
-    }
-  while (TRUE);
-}
-
-static char *
-build_command (const char *id,
-               JsonObject *params)
-{
-  g_autoptr(JsonObject) root = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_alloc ();
-
-  json_object_set_string_member (root, "id", id);
-  json_object_set_string_member (root, "version", "1.0");
-  json_object_set_string_member (root, "operateType", "TCP");
-  json_object_set_int_member (root, "timestamp", g_get_real_time () / 1000);
-  json_object_set_object_member (root, "params", json_object_ref (params));
-  json_node_init_object (node, root);
-
-  return json_to_string (node, FALSE);
-}
-
 /* GObject ---------------------------------------------------------------- */
 
 static void
@@ -1336,8 +286,9 @@ juice_mqtt_dispose (GObject *object)
 {
   JuiceMqtt *self = (JuiceMqtt *)object;
 
-  teardown_client (self);
-  fail_all_pending (self, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The MQTT link was closed"));
+  _juice_mqtt_teardown_client (self);
+  _juice_mqtt_fail_all_pending (self, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                _("The MQTT link was closed"));
 
   G_OBJECT_CLASS (juice_mqtt_parent_class)->dispose (object);
 }
@@ -1513,11 +464,9 @@ juice_mqtt_init (JuiceMqtt *self)
   self->port = 8883;
   self->tls = TRUE;
   self->subscriptions = g_ptr_array_new_with_free_func (g_free);
-  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, pending_free);
-  self->next_command_id = (guint) g_random_int_range (COMMAND_ID_MIN, COMMAND_ID_MAX);
+  _juice_mqtt_commands_init (self);
   self->state_text = build_state_text (self);
 }
-
 /* API ---------------------------------------------------------------------- */
 
 JuiceMqtt *
@@ -1692,10 +641,11 @@ juice_mqtt_start (JuiceMqtt  *self,
   if (self->tls && self->ca_file != NULL && !check_ca_file (self->ca_file, error))
     return FALSE;
 
-  teardown_client (self);
+  _juice_mqtt_teardown_client (self);
 
   create_options.MQTTVersion = MQTTVERSION_3_1_1;
   create_options.sendWhileDisconnected = 0;
+  create_options.maxBufferedMessages = MAX_BUFFERED_MESSAGES;
   rc = MQTTAsync_createWithOptions (&client, uri, self->client_id, MQTTCLIENT_PERSISTENCE_NONE,
                                     NULL, &create_options);
   if (rc != MQTTASYNC_SUCCESS)
@@ -1704,21 +654,20 @@ juice_mqtt_start (JuiceMqtt  *self,
         MQTTAsync_destroy (&client);
       g_set_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG,
                    _("Cannot create the MQTT client: %s"), MQTTAsync_strerror (rc));
-      set_state (self, JUICE_MQTT_STATE_DISCONNECTED, 0);
+      _juice_mqtt_set_state (self, JUICE_MQTT_STATE_DISCONNECTED, 0);
       return FALSE;
     }
 
   self->client = client;
-  self->link = link_new (self, self->context);
+  self->link = _juice_mqtt_link_new (self, self->context);
 
-  rc = MQTTAsync_setCallbacks (client, self->link->token, on_connection_lost, on_message_arrived,
-                               NULL);
+  rc = _juice_mqtt_link_set_callbacks (self->link, client);
   if (rc != MQTTASYNC_SUCCESS)
     {
-      teardown_client (self);
+      _juice_mqtt_teardown_client (self);
       g_set_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG,
                    _("Cannot create the MQTT client: %s"), MQTTAsync_strerror (rc));
-      set_state (self, JUICE_MQTT_STATE_DISCONNECTED, 0);
+      _juice_mqtt_set_state (self, JUICE_MQTT_STATE_DISCONNECTED, 0);
       return FALSE;
     }
 
@@ -1726,7 +675,7 @@ juice_mqtt_start (JuiceMqtt  *self,
   g_clear_error (&self->error);
   g_clear_pointer (&self->failure_reason, g_free);
 
-  connect_now (self);
+  _juice_mqtt_connect_now (self);
 
   return TRUE;
 }
@@ -1736,9 +685,10 @@ juice_mqtt_stop (JuiceMqtt *self)
 {
   g_return_if_fail (JUICE_IS_MQTT (self));
 
-  teardown_client (self);
-  set_state (self, JUICE_MQTT_STATE_DISCONNECTED, 0);
-  fail_all_pending (self, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The MQTT link was stopped"));
+  _juice_mqtt_teardown_client (self);
+  _juice_mqtt_set_state (self, JUICE_MQTT_STATE_DISCONNECTED, 0);
+  _juice_mqtt_fail_all_pending (self, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                _("The MQTT link was stopped"));
 }
 
 JuiceMqttState
@@ -1805,7 +755,7 @@ juice_mqtt_subscribe (JuiceMqtt  *self,
 
   if (self->state == JUICE_MQTT_STATE_CONNECTED)
     {
-      rc = MQTTAsync_subscribe (self->client, topic_filter, QOS, NULL);
+      rc = MQTTAsync_subscribe (self->client, topic_filter, JUICE_MQTT_QOS, NULL);
       if (rc != MQTTASYNC_SUCCESS)
         g_debug ("%s: could not subscribe to %s: %s", self->client_id, topic_filter,
                  MQTTAsync_strerror (rc));
@@ -1862,116 +812,20 @@ juice_mqtt_publish (JuiceMqtt      *self,
   /* Paho copies the payload. */
   message.payload = (void *) payload;
   message.payloadlen = (int) length;
-  message.qos = QOS;
+  message.qos = JUICE_MQTT_QOS;
   message.retained = 0;
 
   rc = MQTTAsync_sendMessage (self->client, topic, &message, NULL);
   if (rc != MQTTASYNC_SUCCESS)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+      int code = rc == MQTTASYNC_MAX_BUFFERED_MESSAGES ? G_IO_ERROR_WOULD_BLOCK : G_IO_ERROR_FAILED;
+
+      g_set_error (error, G_IO_ERROR, code,
                    _("Could not publish to the MQTT broker: %s"), MQTTAsync_strerror (rc));
       return FALSE;
     }
 
   return TRUE;
-}
-
-static gboolean
-is_subscribed_to (JuiceMqtt  *self,
-                  const char *topic)
-{
-  for (guint i = 0; i < self->subscriptions->len; i++)
-    if (juice_mqtt_topic_matches (g_ptr_array_index (self->subscriptions, i), topic))
-      return TRUE;
-
-  return FALSE;
-}
-
-void
-juice_mqtt_send_command_async (JuiceMqtt           *self,
-                               const char          *account,
-                               const char          *serial_number,
-                               JsonObject          *params,
-                               guint                timeout_ms,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *topic = NULL;
-  g_autofree char *payload = NULL;
-  Pending *pending;
-
-  g_return_if_fail (JUICE_IS_MQTT (self));
-  g_return_if_fail (params != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, juice_mqtt_send_command_async);
-
-  if (!is_topic_level (account) || !is_topic_level (serial_number))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("“%s” / “%s” is not a valid account and serial number"),
-                               account ? account : "", serial_number ? serial_number : "");
-      return;
-    }
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if (self->state != JUICE_MQTT_STATE_CONNECTED)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _("Not connected to the MQTT broker"));
-      return;
-    }
-
-  pending = g_new0 (Pending, 1);
-  pending->self = self;
-  pending->id = new_command_id (self);
-  pending->serial_number = g_strdup (serial_number);
-  pending->reply_topic = g_strdup_printf ("/open/%s/%s/set_reply", account, serial_number);
-
-  /* Subscribed before the command goes out: the broker handles both in order. */
-  if (!is_subscribed_to (self, pending->reply_topic))
-    juice_mqtt_subscribe (self, pending->reply_topic);
-
-  topic = g_strdup_printf ("/open/%s/%s/set", account, serial_number);
-  payload = build_command (pending->id, params);
-
-  if (!juice_mqtt_publish (self, topic, payload, strlen (payload), &error))
-    {
-      pending_free (pending);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_debug ("Sent command %s to %s", pending->id, serial_number);
-
-  pending->task = g_steal_pointer (&task);
-  pending->timeout_source = add_timeout (self, timeout_ms, pending_timeout_cb, pending);
-  g_hash_table_insert (self->pending, pending->id, pending);
-
-  if (cancellable != NULL)
-    {
-      pending->cancellable = g_object_ref (cancellable);
-      pending->cancelled_id = g_cancellable_connect (cancellable,
-                                                     G_CALLBACK (on_pending_cancelled),
-                                                     pending, NULL);
-    }
-}
-
-gboolean
-juice_mqtt_send_command_finish (JuiceMqtt     *self,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  g_return_val_if_fail (JUICE_IS_MQTT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 guint

@@ -1,0 +1,385 @@
+/* juice-mqtt-commands.c: commands on /set, correlated with set_reply by id
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "juice-mqtt"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "juice-error.h"
+#include "juice-json.h"
+#include "juice-mqtt-private.h"
+
+#define MAX_REPLY_LENGTH        (64 * 1024)
+#define MAX_REPLY_DEPTH         16
+#define COMMAND_ID_MIN          100000000u
+#define COMMAND_ID_MAX          999999999u
+
+/* A command waiting for its set_reply. */
+typedef struct
+{
+  JuiceMqtt    *self;           /* not owned: the table of pending commands is its */
+  GTask        *task;
+  char         *id;
+  char         *serial_number;
+  char         *reply_topic;
+  GCancellable *cancellable;
+  gulong        cancelled_id;
+  GSource      *timeout_source;
+  GSource      *idle_source;
+} Pending;
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  if (pending->cancelled_id != 0)
+    g_cancellable_disconnect (pending->cancellable, pending->cancelled_id);
+  _juice_mqtt_clear_source (&pending->timeout_source);
+  _juice_mqtt_clear_source (&pending->idle_source);
+  g_clear_object (&pending->cancellable);
+  g_clear_object (&pending->task);
+  g_free (pending->id);
+  g_free (pending->serial_number);
+  g_free (pending->reply_topic);
+  g_free (pending);
+}
+
+/* Ends the wait for @id: success when @error is NULL. Takes @error. */
+static void
+pending_complete (JuiceMqtt  *self,
+                  const char *id,
+                  GError     *error)
+{
+  g_autoptr(GTask) task = NULL;
+  Pending *pending;
+
+  if (!(pending = g_hash_table_lookup (self->pending, id)))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  task = g_steal_pointer (&pending->task);
+  g_hash_table_remove (self->pending, id);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+_juice_mqtt_fail_all_pending (JuiceMqtt  *self,
+                              GQuark      domain,
+                              int         code,
+                              const char *message)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, g_strdup (key));
+
+  for (guint i = 0; i < ids->len; i++)
+    pending_complete (self, g_ptr_array_index (ids, i),
+                      g_error_new_literal (domain, code, message));
+}
+
+static gboolean
+pending_timeout_cb (gpointer user_data)
+{
+  Pending *pending = user_data;
+
+  pending_complete (pending->self, pending->id,
+                    g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
+                                 _("%s did not answer the command in time"),
+                                 pending->serial_number));
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+pending_cancelled_idle_cb (gpointer user_data)
+{
+  Pending *pending = user_data;
+
+  pending_complete (pending->self, pending->id,
+                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                         _("The command was cancelled")));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs where the cancellable was cancelled, maybe inside another handler:
+ * finish from an idle, since a handler cannot disconnect itself. */
+static void
+on_pending_cancelled (GCancellable *cancellable,
+                      Pending      *pending)
+{
+  if (pending->idle_source == NULL)
+    {
+      pending->idle_source = g_idle_source_new ();
+      g_source_set_callback (pending->idle_source, pending_cancelled_idle_cb, pending, NULL);
+      g_source_set_static_name (pending->idle_source, "[juice-mqtt] cancelled");
+      g_source_attach (pending->idle_source, pending->self->context);
+    }
+}
+
+/* The id as the reply carries it: a string, or a number (integral). */
+static char *
+reply_id_to_string (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+
+  type = json_node_get_value_type (node);
+
+  if (type == G_TYPE_STRING)
+    {
+      const char *str = json_node_get_string (node);
+
+      if (str == NULL || *str == '\0' || strlen (str) > 64)
+        return NULL;
+      return g_strdup (str);
+    }
+
+  if (type == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+
+  if (type == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      if (d >= 0 && d < 9007199254740992.0 && d == (double) (gint64) d)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) d);
+    }
+
+  return NULL;
+}
+
+void
+_juice_mqtt_handle_reply (JuiceMqtt  *self,
+                          const char *topic,
+                          GBytes     *payload)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *object;
+  JsonNode *data;
+  Pending *pending;
+  gint64 ack = 0, code = 0;
+  gboolean has_ack = FALSE, has_code = FALSE;
+  gsize size;
+  const char *bytes = g_bytes_get_data (payload, &size);
+
+  if (bytes != NULL && size > 0)
+    root = juice_json_parse (bytes, size, MAX_REPLY_LENGTH, MAX_REPLY_DEPTH, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      !(id = reply_id_to_string (json_object_get_member (json_node_get_object (root), "id"))) ||
+      !(pending = g_hash_table_lookup (self->pending, id)) ||
+      strcmp (pending->reply_topic, topic) != 0)
+    {
+      self->n_unmatched_replies++;
+      g_debug ("Ignoring a reply on %s that matches no command of ours (%u so far)",
+               topic, self->n_unmatched_replies);
+      return;
+    }
+
+  object = json_node_get_object (root);
+
+  if (json_object_has_member (object, "code"))
+    {
+      has_code = TRUE;
+      if (!juice_json_node_get_int (json_object_get_member (object, "code"), &code))
+        code = -1;
+    }
+
+  data = json_object_get_member (object, "data");
+  if (data != NULL && JSON_NODE_HOLDS_OBJECT (data) &&
+      json_object_has_member (json_node_get_object (data), "ack"))
+    {
+      has_ack = TRUE;
+      if (!juice_json_node_get_int (json_object_get_member (json_node_get_object (data), "ack"),
+                                    &ack))
+        ack = -1;
+    }
+
+  g_debug ("Reply to command %s: code %s%" G_GINT64_FORMAT ", ack %s%" G_GINT64_FORMAT,
+           id, has_code ? "" : "(none) ", code, has_ack ? "" : "(none) ", ack);
+
+  if (has_code && code != 0)
+    pending_complete (self, id,
+                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
+                                   _("%s refused the command (code %" G_GINT64_FORMAT ")"),
+                                   pending->serial_number, code));
+  else if (has_ack && ack != 0)
+    pending_complete (self, id,
+                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
+                                   _("%s refused the command (ack %" G_GINT64_FORMAT ")"),
+                                   pending->serial_number, ack));
+  else if (!has_ack && !has_code)
+    pending_complete (self, id,
+                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
+                                   _("%s answered the command without an acknowledgement"),
+                                   pending->serial_number));
+  else
+    pending_complete (self, id, NULL);
+}
+
+/* A topic level as the account or a serial number: no separator, no wildcard. */
+static gboolean
+is_topic_level (const char *str)
+{
+  return str != NULL && *str != '\0' && g_utf8_validate (str, -1, NULL) &&
+         strpbrk (str, "/+#") == NULL;
+}
+
+static char *
+new_command_id (JuiceMqtt *self)
+{
+  char *id;
+
+  do
+    {
+      if (++self->next_command_id > COMMAND_ID_MAX)
+        self->next_command_id = COMMAND_ID_MIN;
+      id = g_strdup_printf ("%u", self->next_command_id);
+      if (!g_hash_table_contains (self->pending, id))
+        return id;
+      g_free (id);
+    }
+  while (TRUE);
+}
+
+static char *
+build_command (const char *id,
+               JsonObject *params)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_alloc ();
+
+  json_object_set_string_member (root, "id", id);
+  json_object_set_string_member (root, "version", "1.0");
+  json_object_set_string_member (root, "operateType", "TCP");
+  json_object_set_int_member (root, "timestamp", g_get_real_time () / 1000);
+  json_object_set_object_member (root, "params", json_object_ref (params));
+  json_node_init_object (node, root);
+
+  return json_to_string (node, FALSE);
+}
+
+static gboolean
+is_subscribed_to (JuiceMqtt  *self,
+                  const char *topic)
+{
+  for (guint i = 0; i < self->subscriptions->len; i++)
+    if (juice_mqtt_topic_matches (g_ptr_array_index (self->subscriptions, i), topic))
+      return TRUE;
+
+  return FALSE;
+}
+
+void
+_juice_mqtt_commands_init (JuiceMqtt *self)
+{
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, pending_free);
+  self->next_command_id = (guint) g_random_int_range (COMMAND_ID_MIN, COMMAND_ID_MAX);
+}
+
+void
+juice_mqtt_send_command_async (JuiceMqtt           *self,
+                               const char          *account,
+                               const char          *serial_number,
+                               JsonObject          *params,
+                               guint                timeout_ms,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *payload = NULL;
+  Pending *pending;
+
+  g_return_if_fail (JUICE_IS_MQTT (self));
+  g_return_if_fail (params != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, juice_mqtt_send_command_async);
+
+  if (!is_topic_level (account) || !is_topic_level (serial_number))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("“%s” / “%s” is not a valid account and serial number"),
+                               account ? account : "", serial_number ? serial_number : "");
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (self->state != JUICE_MQTT_STATE_CONNECTED)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("Not connected to the MQTT broker"));
+      return;
+    }
+
+  pending = g_new0 (Pending, 1);
+  pending->self = self;
+  pending->id = new_command_id (self);
+  pending->serial_number = g_strdup (serial_number);
+  pending->reply_topic = g_strdup_printf ("/open/%s/%s/set_reply", account, serial_number);
+
+  /* Subscribed before the command goes out: the broker handles both in order. */
+  if (!is_subscribed_to (self, pending->reply_topic))
+    juice_mqtt_subscribe (self, pending->reply_topic);
+
+  topic = g_strdup_printf ("/open/%s/%s/set", account, serial_number);
+  payload = build_command (pending->id, params);
+
+  if (!juice_mqtt_publish (self, topic, payload, strlen (payload), &error))
+    {
+      pending_free (pending);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_debug ("Sent command %s to %s", pending->id, serial_number);
+
+  pending->task = g_steal_pointer (&task);
+  pending->timeout_source = _juice_mqtt_add_timeout (self, timeout_ms, pending_timeout_cb, pending);
+  g_hash_table_insert (self->pending, pending->id, pending);
+
+  if (cancellable != NULL)
+    {
+      pending->cancellable = g_object_ref (cancellable);
+      pending->cancelled_id = g_cancellable_connect (cancellable,
+                                                     G_CALLBACK (on_pending_cancelled),
+                                                     pending, NULL);
+    }
+}
+
+gboolean
+juice_mqtt_send_command_finish (JuiceMqtt     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (JUICE_IS_MQTT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

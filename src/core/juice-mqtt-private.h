@@ -1,0 +1,130 @@
+/* juice-mqtt-private.h: what the parts of JuiceMqtt share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * juice-mqtt.c             the object, its properties, signals and API
+ * juice-mqtt-connection.c  connect attempts, backoff, what Paho reported
+ * juice-mqtt-link.c        Paho's threads: copy, queue, hand to the main context
+ * juice-mqtt-commands.c    commands on /set, correlated with set_reply
+ */
+
+#pragma once
+
+#include <MQTTAsync.h>
+
+#include "juice-mqtt.h"
+
+G_BEGIN_DECLS
+
+#define JUICE_MQTT_QOS 1
+
+/* What a Paho callback copied, on its way to the main context. */
+typedef enum
+{
+  JUICE_MQTT_EVENT_CONNECTED,
+  JUICE_MQTT_EVENT_CONNECT_FAILED,
+  JUICE_MQTT_EVENT_CONNECTION_LOST,
+  JUICE_MQTT_EVENT_MESSAGE,
+  JUICE_MQTT_EVENT_DROPPED,
+  JUICE_MQTT_EVENT_SUBSCRIBED,
+} JuiceMqttEventKind;
+
+typedef struct
+{
+  JuiceMqttEventKind  kind;
+  guint               tag;         /* the connect attempt or connection it belongs to */
+  int                 code;        /* Paho's code; for a refused connect, MQTT's */
+  char               *text;        /* Paho's message */
+  char               *tls_error;   /* what OpenSSL said during the attempt */
+  char               *topic;
+  GBytes             *payload;
+  gsize               size;        /* of a dropped payload */
+} JuiceMqttEvent;
+
+typedef struct _JuiceMqttLink JuiceMqttLink;
+
+struct _JuiceMqtt
+{
+  GObject         parent_instance;
+
+  /* configuration */
+  char           *host;
+  char           *client_id;
+  char           *ca_file;
+  char           *user;
+  char           *password;        /* a secret: wiped when replaced */
+  guint           port;
+  gboolean        tls;
+
+  /* owned references */
+  GMainContext   *context;
+  MQTTAsync       client;
+  JuiceMqttLink  *link;
+  GPtrArray      *subscriptions;   /* topic filters */
+  GHashTable     *pending;         /* command id -> Pending */
+  GError         *error;
+  char           *failure_reason;  /* for "Failed: %s" */
+  char           *state_text;
+
+  /* state */
+  JuiceMqttState  state;
+  guint           retry_seconds;
+  guint           backoff_step;    /* failed attempts since the last connect */
+  guint           attempt;         /* numbers connect attempts */
+  guint           connection;      /* numbers connections */
+  GSource        *retry_source;
+  GSource        *countdown_source;
+  gint64          retry_at;        /* monotonic time of the next attempt */
+  guint           n_dropped;
+  guint           n_unmatched_replies;
+  guint           next_command_id;
+};
+
+/* juice-mqtt.c */
+void           _juice_mqtt_set_state              (JuiceMqtt                 *self,
+                                                   JuiceMqttState             state,
+                                                   guint                      retry_seconds);
+void           _juice_mqtt_emit_message           (JuiceMqtt                 *self,
+                                                   const char                *topic,
+                                                   GBytes                    *payload);
+void           _juice_mqtt_emit_connected         (JuiceMqtt                 *self);
+void           _juice_mqtt_emit_auth_failed       (JuiceMqtt                 *self);
+GSource       *_juice_mqtt_add_timeout            (JuiceMqtt                 *self,
+                                                   guint                      interval_ms,
+                                                   GSourceFunc                func,
+                                                   gpointer                   data);
+void           _juice_mqtt_clear_source           (GSource                  **source);
+
+/* juice-mqtt-connection.c */
+void           _juice_mqtt_connect_now            (JuiceMqtt                 *self);
+void           _juice_mqtt_teardown_client        (JuiceMqtt                 *self);
+void           _juice_mqtt_handle_event           (JuiceMqtt                 *self,
+                                                   JuiceMqttEvent            *event);
+
+/* juice-mqtt-link.c */
+JuiceMqttLink *_juice_mqtt_link_new               (JuiceMqtt                 *self,
+                                                   GMainContext              *context);
+void           _juice_mqtt_link_unref             (JuiceMqttLink             *link);
+void           _juice_mqtt_link_detach            (JuiceMqttLink             *link);
+int            _juice_mqtt_link_set_callbacks     (JuiceMqttLink             *link,
+                                                   MQTTAsync                  client);
+gpointer       _juice_mqtt_link_prepare_connect   (JuiceMqttLink             *link,
+                                                   guint                      attempt,
+                                                   MQTTAsync_connectOptions  *options,
+                                                   MQTTAsync_SSLOptions      *ssl);
+gpointer       _juice_mqtt_link_prepare_subscribe (JuiceMqttLink             *link,
+                                                   guint                      connection,
+                                                   MQTTAsync_responseOptions *response);
+void           _juice_mqtt_link_forget            (gpointer                   token);
+
+/* juice-mqtt-commands.c */
+void           _juice_mqtt_commands_init          (JuiceMqtt                 *self);
+void           _juice_mqtt_handle_reply           (JuiceMqtt                 *self,
+                                                   const char                *topic,
+                                                   GBytes                    *payload);
+void           _juice_mqtt_fail_all_pending       (JuiceMqtt                 *self,
+                                                   GQuark                     domain,
+                                                   int                        code,
+                                                   const char                *message);
+
+G_END_DECLS

@@ -1,0 +1,457 @@
+/* mosquitto-fixture.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mosquitto-fixture"
+
+#include <signal.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "mosquitto-fixture.h"
+
+#define START_TIMEOUT_US (15 * G_USEC_PER_SEC)
+
+struct _MosquittoFixture
+{
+  char        *dir;
+  char        *mosquitto;       /* the binary */
+  char        *config_path;
+  char        *log_path;
+  char        *stderr_path;
+  char        *ca_file;
+  char        *wrong_ca_file;
+  char        *account;
+  char        *password;
+  char        *other_account;
+  char        *other_password;
+  GSubprocess *process;
+  guint        port;
+  guint        plain_port;
+};
+
+/* Runs @argv to completion in the fixture's folder; its output goes into
+ * the error when it fails. */
+static gboolean
+run (MosquittoFixture    *self,
+     const char * const  *argv,
+     GError             **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *output = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_cwd (launcher, self->dir);
+
+  if (!(process = g_subprocess_launcher_spawnv (launcher, argv, error)))
+    return FALSE;
+
+  if (!g_subprocess_communicate_utf8 (process, NULL, NULL, &output, NULL, error))
+    return FALSE;
+
+  if (!g_subprocess_get_successful (process))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s failed: %s", argv[0],
+                   output ? output : "");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+make_ca (MosquittoFixture  *self,
+         const char        *name,
+         const char        *common_name,
+         GError           **error)
+{
+  g_autofree char *key = g_strdup_printf ("%s.key", name);
+  g_autofree char *crt = g_strdup_printf ("%s.crt", name);
+  g_autofree char *subject = g_strdup_printf ("/CN=%s", common_name);
+  const char *argv[] = {
+    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+    "-nodes", "-keyout", key, "-out", crt, "-days", "2", "-subj", subject,
+    "-addext", "basicConstraints=critical,CA:TRUE",
+    "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    NULL
+  };
+
+  return run (self, argv, error);
+}
+
+static gboolean
+make_certificates (MosquittoFixture  *self,
+                   GError           **error)
+{
+  const char *request[] = {
+    "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost", NULL
+  };
+  const char *sign[] = {
+    "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+    "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "server.ext", NULL
+  };
+  g_autofree char *ext_path = g_build_filename (self->dir, "server.ext", NULL);
+  const char *ext =
+    "basicConstraints=critical,CA:FALSE\n"
+    "keyUsage=critical,digitalSignature,keyEncipherment\n"
+    "extendedKeyUsage=serverAuth\n"
+    "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
+
+  if (!make_ca (self, "ca", "Juice Test CA", error) ||
+      !make_ca (self, "wrong-ca", "Juice Wrong CA", error))
+    return FALSE;
+
+  if (!g_file_set_contents (ext_path, ext, -1, error))
+    return FALSE;
+
+  return run (self, request, error) && run (self, sign, error);
+}
+
+static gboolean
+make_passwords (MosquittoFixture  *self,
+                GError           **error)
+{
+  g_autofree char *path = g_build_filename (self->dir, "passwd", NULL);
+  const char *first[] = { "mosquitto_passwd", "-b", "passwd", self->account, self->password, NULL };
+  const char *second[] = {
+    "mosquitto_passwd", "-b", "passwd", self->other_account, self->other_password, NULL
+  };
+
+  /* -b needs the file to exist. */
+  if (!g_file_set_contents_full (path, "", 0, G_FILE_SET_CONTENTS_NONE, 0600, error))
+    return FALSE;
+
+  return run (self, first, error) && run (self, second, error);
+}
+
+static guint
+pick_free_port (GError **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL || !g_socket_bind (socket, any, FALSE, error) ||
+      !(bound = g_socket_get_local_address (socket, error)))
+    return 0;
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static gboolean
+write_config (MosquittoFixture  *self,
+              GError           **error)
+{
+  g_autofree char *acl_path = g_build_filename (self->dir, "acl", NULL);
+  g_autofree char *acl = NULL;
+  g_autofree char *config = NULL;
+
+  acl = g_strdup_printf ("user %s\ntopic readwrite /open/%s/#\n\n"
+                         "user %s\ntopic readwrite /open/%s/#\n",
+                         self->account, self->account,
+                         self->other_account, self->other_account);
+  if (!g_file_set_contents (acl_path, acl, -1, error))
+    return FALSE;
+
+  /* Started as root, mosquitto 2.0 switches to the user "mosquitto", who
+   * cannot read a private temporary folder: "user" keeps whoever we are (it
+   * does nothing when we are not root). */
+  config = g_strdup_printf ("user %s\n"
+                            "per_listener_settings false\n"
+                            "allow_anonymous false\n"
+                            "password_file %s/passwd\n"
+                            "acl_file %s\n"
+                            "persistence false\n"
+                            "max_packet_size 16777216\n"
+                            "log_dest file %s\n"
+                            "log_type all\n"
+                            "log_timestamp_format %%H:%%M:%%S\n"
+                            "\n"
+                            "listener %u 127.0.0.1\n"
+                            "cafile %s\n"
+                            "certfile %s/server.crt\n"
+                            "keyfile %s/server.key\n"
+                            "\n"
+                            "listener %u 127.0.0.1\n",
+                            g_get_user_name (),
+                            self->dir, acl_path, self->log_path,
+                            self->port, self->ca_file, self->dir, self->dir,
+                            self->plain_port);
+
+  return g_file_set_contents (self->config_path, config, -1, error);
+}
+
+static char *
+random_secret (const char *prefix)
+{
+  return g_strdup_printf ("%s%08x%08x", prefix, g_random_int (), g_random_int ());
+}
+
+MosquittoFixture *
+mosquitto_fixture_new (GError **error)
+{
+  g_autoptr(MosquittoFixture) self = g_new0 (MosquittoFixture, 1);
+
+  self->mosquitto = g_find_program_in_path ("mosquitto");
+  if (self->mosquitto == NULL && g_file_test ("/usr/sbin/mosquitto", G_FILE_TEST_IS_EXECUTABLE))
+    self->mosquitto = g_strdup ("/usr/sbin/mosquitto");
+  if (self->mosquitto == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "mosquitto is not installed (build-aux/dev.sh test installs it)");
+      return NULL;
+    }
+
+  if (!(self->dir = g_dir_make_tmp ("juice-mosquitto-XXXXXX", error)))
+    return NULL;
+
+  self->config_path = g_build_filename (self->dir, "mosquitto.conf", NULL);
+  self->log_path = g_build_filename (self->dir, "mosquitto.log", NULL);
+  self->stderr_path = g_build_filename (self->dir, "mosquitto.stderr", NULL);
+  self->ca_file = g_build_filename (self->dir, "ca.crt", NULL);
+  self->wrong_ca_file = g_build_filename (self->dir, "wrong-ca.crt", NULL);
+  self->account = random_secret ("open-");
+  self->password = random_secret ("pw");
+  self->other_account = random_secret ("open-other-");
+  self->other_password = random_secret ("pw");
+
+  if (!make_certificates (self, error) || !make_passwords (self, error))
+    return NULL;
+
+  if (!(self->port = pick_free_port (error)) || !(self->plain_port = pick_free_port (error)))
+    return NULL;
+
+  if (!write_config (self, error) || !mosquitto_fixture_start (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  /* Flat: the fixture makes no subfolders. */
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_remove (child);
+    }
+
+  g_rmdir (path);
+}
+
+void
+mosquitto_fixture_free (MosquittoFixture *self)
+{
+  if (self == NULL)
+    return;
+
+  mosquitto_fixture_stop (self);
+
+  if (self->dir != NULL)
+    remove_dir (self->dir);
+
+  g_free (self->dir);
+  g_free (self->mosquitto);
+  g_free (self->config_path);
+  g_free (self->log_path);
+  g_free (self->stderr_path);
+  g_free (self->ca_file);
+  g_free (self->wrong_ca_file);
+  g_free (self->account);
+  g_free (self->password);
+  g_free (self->other_account);
+  g_free (self->other_password);
+  g_free (self);
+}
+
+const char *
+mosquitto_fixture_get_host (MosquittoFixture *self)
+{
+  return "localhost";
+}
+
+guint
+mosquitto_fixture_get_port (MosquittoFixture *self)
+{
+  return self->port;
+}
+
+guint
+mosquitto_fixture_get_plain_port (MosquittoFixture *self)
+{
+  return self->plain_port;
+}
+
+const char *
+mosquitto_fixture_get_ca_file (MosquittoFixture *self)
+{
+  return self->ca_file;
+}
+
+const char *
+mosquitto_fixture_get_wrong_ca_file (MosquittoFixture *self)
+{
+  return self->wrong_ca_file;
+}
+
+const char *
+mosquitto_fixture_get_account (MosquittoFixture *self)
+{
+  return self->account;
+}
+
+const char *
+mosquitto_fixture_get_password (MosquittoFixture *self)
+{
+  return self->password;
+}
+
+const char *
+mosquitto_fixture_get_other_account (MosquittoFixture *self)
+{
+  return self->other_account;
+}
+
+const char *
+mosquitto_fixture_get_other_password (MosquittoFixture *self)
+{
+  return self->other_password;
+}
+
+gboolean
+mosquitto_fixture_is_running (MosquittoFixture *self)
+{
+  /* GLib reaps the child in its worker thread: no identifier once it ended. */
+  return self->process != NULL && g_subprocess_get_identifier (self->process) != NULL;
+}
+
+static gboolean
+port_accepts (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  g_socket_client_set_timeout (client, 1);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  if (connection == NULL)
+    return FALSE;
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+gboolean
+mosquitto_fixture_start (MosquittoFixture  *self,
+                         GError           **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  const char *argv[] = { self->mosquitto, "-c", self->config_path, NULL };
+  gint64 deadline;
+
+  g_return_val_if_fail (!mosquitto_fixture_is_running (self), FALSE);
+  g_clear_object (&self->process);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_cwd (launcher, self->dir);
+  g_subprocess_launcher_set_stdout_file_path (launcher, self->stderr_path);
+
+  if (!(self->process = g_subprocess_launcher_spawnv (launcher, argv, error)))
+    return FALSE;
+
+  deadline = g_get_monotonic_time () + START_TIMEOUT_US;
+  while (!port_accepts (self->port) || !port_accepts (self->plain_port))
+    {
+      if (!mosquitto_fixture_is_running (self) || g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *log = mosquitto_fixture_dup_log (self);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "mosquitto did not start on port %u: %s", self->port, log);
+          mosquitto_fixture_kill (self);
+          return FALSE;
+        }
+      g_usleep (20 * 1000);
+    }
+
+  g_debug ("mosquitto %s listening on %u (TLS) and %u", g_subprocess_get_identifier (self->process),
+           self->port, self->plain_port);
+
+  return TRUE;
+}
+
+static void
+end_process (MosquittoFixture *self,
+             int               signum)
+{
+  if (self->process == NULL)
+    return;
+
+  if (mosquitto_fixture_is_running (self))
+    g_subprocess_send_signal (self->process, signum);
+  g_subprocess_wait (self->process, NULL, NULL);
+  g_clear_object (&self->process);
+}
+
+void
+mosquitto_fixture_stop (MosquittoFixture *self)
+{
+  end_process (self, SIGTERM);
+}
+
+void
+mosquitto_fixture_kill (MosquittoFixture *self)
+{
+  end_process (self, SIGKILL);
+}
+
+gboolean
+mosquitto_fixture_restart (MosquittoFixture  *self,
+                           GError           **error)
+{
+  mosquitto_fixture_stop (self);
+  return mosquitto_fixture_start (self, error);
+}
+
+char *
+mosquitto_fixture_dup_log (MosquittoFixture *self)
+{
+  g_autofree char *log = NULL;
+  g_autofree char *err = NULL;
+
+  g_file_get_contents (self->log_path, &log, NULL, NULL);
+  g_file_get_contents (self->stderr_path, &err, NULL, NULL);
+
+  return g_strconcat (log ? log : "", err ? err : "", NULL);
+}
+
+guint
+mosquitto_fixture_count_in_log (MosquittoFixture *self,
+                                const char       *needle)
+{
+  g_autofree char *log = mosquitto_fixture_dup_log (self);
+  const char *p = log;
+  guint n = 0;
+
+  while ((p = strstr (p, needle)) != NULL)
+    {
+      n++;
+      p += strlen (needle);
+    }
+
+  return n;
+}

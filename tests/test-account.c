@@ -1,0 +1,447 @@
+/* test-account.c: JuiceAccount against the fake cloud and a real broker
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "fake-cloud.h"
+#include "juice-account.h"
+#include "juice-error.h"
+#include "mosquitto-fixture.h"
+#include "sim-broker-device.h"
+
+#define SN "DCABZ8A1B2C3D4E5"
+
+typedef struct
+{
+  FakeCloudCerts   *certs;
+  FakeCloud        *fake;
+  MosquittoFixture *broker;
+  JuiceSimDevice   *sim;
+  SimBrokerDevice  *device_link;
+  JuiceCloud       *cloud;
+  JuiceAccount     *account;
+  JuiceDevice      *device;
+} Fixture;
+
+static gboolean
+wait_until (gboolean (*check) (Fixture *f),
+            Fixture   *f,
+            guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (check (f))
+        return TRUE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  return check (f);
+}
+
+static gboolean
+link_connected (Fixture *f)
+{
+  JuiceMqtt *mqtt = juice_account_get_mqtt (f->account);
+
+  return mqtt != NULL && juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_CONNECTED;
+}
+
+static gboolean
+link_lost (Fixture *f)
+{
+  return !link_connected (f);
+}
+
+static gboolean
+sim_lost (Fixture *f)
+{
+  return juice_mqtt_get_state (sim_broker_device_get_mqtt (f->device_link)) != JUICE_MQTT_STATE_CONNECTED;
+}
+
+static gboolean
+sim_connected (Fixture *f)
+{
+  return juice_mqtt_get_state (sim_broker_device_get_mqtt (f->device_link)) == JUICE_MQTT_STATE_CONNECTED;
+}
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+  gboolean ok = juice_account_connect_finish (JUICE_ACCOUNT (object), result, error);
+
+  g_assert_true (ok || *error != NULL);
+  if (ok)
+    *error = (GError *) GINT_TO_POINTER (1);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GError *connect_error = NULL;
+
+  f->certs = fake_cloud_certs_new (&error);
+  g_assert_no_error (error);
+  f->fake = fake_cloud_new (f->certs, TRUE);
+
+  f->broker = mosquitto_fixture_new (&error);
+  g_assert_no_error (error);
+
+  fake_cloud_set_certification (f->fake, mosquitto_fixture_get_host (f->broker),
+                                mosquitto_fixture_get_port (f->broker),
+                                mosquitto_fixture_get_account (f->broker),
+                                mosquitto_fixture_get_password (f->broker));
+
+  f->sim = g_object_ref (fake_cloud_add_device (f->fake, SN, "Cabin", "DELTA Pro"));
+  g_object_set (f->sim, "time-of-day", 12.0, NULL);
+  f->device_link = sim_broker_device_new (f->sim, mosquitto_fixture_get_host (f->broker),
+                                          mosquitto_fixture_get_port (f->broker),
+                                          mosquitto_fixture_get_ca_file (f->broker),
+                                          mosquitto_fixture_get_account (f->broker),
+                                          mosquitto_fixture_get_password (f->broker));
+  g_assert_true (sim_broker_device_start (f->device_link, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (sim_connected, f, 10000));
+
+  f->cloud = juice_cloud_new (fake_cloud_get_base_url (f->fake), f->certs->ca_file, &error);
+  g_assert_no_error (error);
+  juice_cloud_set_credentials (f->cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
+
+  f->account = juice_account_new (f->cloud, "juice-test-client");
+  juice_account_set_mqtt_ca_file (f->account, mosquitto_fixture_get_ca_file (f->broker));
+
+  juice_account_connect_async (f->account, NULL, connect_cb, &connect_error);
+  while (connect_error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (connect_error == GINT_TO_POINTER (1));
+
+  g_assert_cmpuint (g_list_model_get_n_items (juice_account_get_devices (f->account)), ==, 1);
+  f->device = juice_account_lookup_device (f->account, SN);
+  g_assert_nonnull (f->device);
+  g_assert_true (wait_until (link_connected, f, 10000));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  juice_account_disconnect (f->account);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->account);
+  g_clear_object (&f->cloud);
+  g_clear_pointer (&f->device_link, sim_broker_device_free);
+  g_clear_object (&f->sim);
+  g_clear_pointer (&f->broker, mosquitto_fixture_free);
+  g_clear_pointer (&f->fake, fake_cloud_free);
+  g_clear_pointer (&f->certs, fake_cloud_certs_free);
+}
+
+static gint64 want_soc;
+
+static gboolean
+soc_arrived (Fixture *f)
+{
+  return (gint64) juice_device_get_soc (f->device) == want_soc;
+}
+
+static void
+publish_soc (Fixture *f,
+             gint64   soc)
+{
+  want_soc = soc;
+  juice_sim_device_set_quota_int (f->sim, "pd.soc", soc);
+  juice_sim_device_step (f->sim, 1);
+}
+
+static void
+test_reports (Fixture       *f,
+              gconstpointer  data)
+{
+  /* quota/all filled the device, then reports flow over MQTT. */
+  g_assert_cmpuint (juice_device_get_n_quotas (f->device), >=, 290);
+  g_assert_cmpstr (juice_device_get_name (f->device), ==, "Cabin");
+  g_assert_true (juice_device_get_online (f->device));
+  g_assert_cmpstr (juice_account_get_link_state (f->account), ==, "Connected");
+
+  publish_soc (f, 71);
+  g_assert_true (wait_until (soc_arrived, f, 5000));
+  publish_soc (f, 72);
+  g_assert_true (wait_until (soc_arrived, f, 5000));
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} Result;
+
+static void
+set_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Result *r = user_data;
+
+  r->ok = juice_device_set_finish (JUICE_DEVICE (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+set_and_wait (JuiceDevice *device,
+              const char  *setting,
+              gint64       value,
+              GError     **error)
+{
+  Result r = { 0 };
+
+  juice_device_set_async (device, setting, value, NULL, set_cb, &r);
+  while (!r.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.ok;
+}
+
+static gint64
+other_value (const JuiceSettingInfo *setting,
+             gint64                  current)
+{
+  if (setting->kind == JUICE_SETTING_SWITCH)
+    return !current;
+  if (setting->kind == JUICE_SETTING_RANGE)
+    return current == setting->max ? setting->min : setting->max;
+  for (guint i = 0; setting->options[i].label != NULL; i++)
+    if (setting->options[i].value != current)
+      return setting->options[i].value;
+  g_assert_not_reached ();
+}
+
+static void
+test_every_setting_over_mqtt (Fixture       *f,
+                              gconstpointer  data)
+{
+  const JuiceDeviceProfile *profile = juice_device_get_profile (f->device);
+  guint puts_before = fake_cloud_count_requests (f->fake, "PUT", NULL);
+
+  for (guint i = 0; i < profile->n_settings; i++)
+    {
+      const JuiceSettingInfo *setting = &profile->settings[i];
+      g_autoptr(GError) error = NULL;
+      guint n_commands = sim_broker_device_get_n_commands (f->device_link);
+      gint64 before, want, on_sim;
+
+      g_assert_true (juice_device_get_setting_value (f->device, setting->name, &before));
+      want = other_value (setting, before);
+      g_assert_true (set_and_wait (f->device, setting->name, want, &error));
+      g_assert_no_error (error);
+
+      /* The command crossed the broker, and the device really changed. */
+      g_assert_cmpuint (sim_broker_device_get_n_commands (f->device_link), ==, n_commands + 1);
+      g_assert_true (juice_sim_device_get_quota_int (f->sim, setting->readback_key, &on_sim));
+      g_assert_cmpint (on_sim, ==, want);
+    }
+
+  /* Nothing went over HTTP PUT while the link was up. */
+  g_assert_cmpuint (fake_cloud_count_requests (f->fake, "PUT", NULL), ==, puts_before);
+}
+
+static void
+test_refused_and_lost (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 before, v;
+
+  g_assert_true (juice_device_get_setting_value (f->device, "car-output", &before));
+
+  juice_sim_device_set_refuse_commands (f->sim, TRUE);
+  g_assert_false (set_and_wait (f->device, "car-output", !before, &error));
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_true (juice_device_get_setting_value (f->device, "car-output", &v));
+  g_assert_cmpint (v, ==, before);
+  juice_sim_device_set_refuse_commands (f->sim, FALSE);
+
+  /* No reply and no effect: the device rolls back after its timeout. */
+  juice_device_set_command_timeout (f->device, 1500);
+  juice_sim_device_set_drop_replies (f->sim, TRUE);
+  g_object_set (f->sim, "apply-delay-ms", 60000, NULL);
+  g_assert_false (set_and_wait (f->device, "car-output", !before, &error));
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT);
+  g_assert_true (juice_device_get_setting_value (f->device, "car-output", &v));
+  g_assert_cmpint (v, ==, before);
+}
+
+static void
+test_broker_restarts (Fixture       *f,
+                      gconstpointer  data)
+{
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint fetches = fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all");
+      gint64 start;
+
+      mosquitto_fixture_kill (f->broker);
+      g_assert_true (wait_until (link_lost, f, 30000));
+      g_assert_true (wait_until (sim_lost, f, 30000));
+      g_assert_true (mosquitto_fixture_start (f->broker, &error));
+      g_assert_no_error (error);
+
+      start = g_get_monotonic_time ();
+      g_assert_true (wait_until (link_connected, f, 70000));
+      g_assert_true (wait_until (sim_connected, f, 70000));
+      g_test_message ("round %u: reconnected in %.1f s", round,
+                      (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+
+      /* quota/all fetched again after the reconnect. */
+      {
+        gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+        while (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all") <= fetches &&
+               g_get_monotonic_time () < end)
+          g_main_context_iteration (NULL, FALSE);
+      }
+      g_assert_cmpuint (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all"),
+                        >, fetches);
+
+      /* A report after the restart arrives. */
+      publish_soc (f, 40 + round);
+      g_assert_true (wait_until (soc_arrived, f, 5000));
+    }
+}
+
+static void
+test_http_fallback (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint puts = fake_cloud_count_requests (f->fake, "PUT", NULL);
+  gint64 v;
+
+  /* No broker: the command goes over HTTP and is confirmed by reading back. */
+  mosquitto_fixture_stop (f->broker);
+  while (link_connected (f))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (set_and_wait (f->device, "charge-limit", 77, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_cloud_count_requests (f->fake, "PUT", NULL), ==, puts + 1);
+  g_assert_true (juice_sim_device_get_quota_int (f->sim, "ems.maxChargeSoc", &v));
+  g_assert_cmpint (v, ==, 77);
+}
+
+static guint want_ignored;
+
+static gboolean
+ignored_enough (Fixture *f)
+{
+  return juice_account_get_n_ignored (f->account) >= want_ignored;
+}
+
+static void
+test_garbage (Fixture       *f,
+              gconstpointer  data)
+{
+  static const char *bad[] = {
+    "not json", "{", "[1,2]", "{\"params\":7}", "{\"params\":{\"pd.soc\":\"many\"}}",
+    "{\"params\":null}", "",
+  };
+  g_autoptr(GString) big = g_string_new ("{\"params\":{\"x.blob\":\"");
+  g_autoptr(GError) error = NULL;
+  guint ignored = juice_account_get_n_ignored (f->account);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_true (sim_broker_device_publish_raw (f->device_link, "quota", bad[i], strlen (bad[i]),
+                                                    &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (sim_broker_device_publish_raw (f->device_link, "status", "{\"params\":[]}", 13, &error));
+
+  /* 5 MB: over the report limit, refused without harm. */
+  while (big->len < 5 * 1024 * 1024)
+    g_string_append (big, "0123456789abcdef");
+  g_string_append (big, "\"}}");
+  g_assert_true (sim_broker_device_publish_raw (f->device_link, "quota", big->str, big->len, &error));
+
+  /* Each one is counted and ignored... */
+  want_ignored = ignored + 6;
+  g_assert_true (wait_until (ignored_enough, f, 20000));
+
+  /* ...and a well-formed report after the garbage still arrives. */
+  publish_soc (f, 33);
+  g_assert_true (wait_until (soc_arrived, f, 10000));
+  g_assert_cmpfloat (juice_device_get_soc (f->device), ==, 33);
+}
+
+static void
+test_silence_and_status (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  juice_account_set_silence_seconds (f->account, 1);
+  publish_soc (f, 50);
+  g_assert_true (wait_until (soc_arrived, f, 5000));
+  g_assert_true (juice_device_get_online (f->device));
+
+  /* Quiet for longer than the silence: offline, values kept but stale. */
+  {
+    gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+    while (juice_device_get_online (f->device) && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_false (juice_device_get_online (f->device));
+  g_assert_true (juice_device_get_stale (f->device));
+  g_assert_cmpfloat (juice_device_get_soc (f->device), ==, 50);
+
+  /* A report brings it back. */
+  publish_soc (f, 51);
+  g_assert_true (wait_until (soc_arrived, f, 5000));
+  g_assert_true (juice_device_get_online (f->device));
+  g_assert_false (juice_device_get_stale (f->device));
+
+  /* status 0 takes it offline at once. */
+  g_assert_true (sim_broker_device_publish_raw (f->device_link, "status",
+                                                "{\"params\":{\"status\":0}}", 23, &error));
+  {
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (juice_device_get_online (f->device) && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_false (juice_device_get_online (f->device));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/juice/account/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("reports", test_reports);
+  ADD ("every-setting-over-mqtt", test_every_setting_over_mqtt);
+  ADD ("refused-and-lost", test_refused_and_lost);
+  ADD ("broker-restarts", test_broker_restarts);
+  ADD ("http-fallback", test_http_fallback);
+  ADD ("garbage", test_garbage);
+  ADD ("silence-and-status", test_silence_and_status);
+
+  return g_test_run ();
+}

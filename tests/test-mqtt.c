@@ -1,0 +1,1309 @@
+/* test-mqtt.c: JuiceMqtt against a real mosquitto with TLS, passwords and an ACL
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "juice-device.h"
+#include "juice-error.h"
+#include "juice-mqtt.h"
+#include "juice-sim-device.h"
+#include "mosquitto-fixture.h"
+#include "sim-broker-device.h"
+
+#define SN "DCABZ8A1B2C3D4E5"
+
+static MosquittoFixture *broker;
+static double timeout_factor = 1.0;
+
+/* Waiting ------------------------------------------------------------------ */
+
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fail_waiting (const char *file,
+              int         line,
+              const char *what)
+{
+  g_autofree char *log = mosquitto_fixture_dup_log (broker);
+  g_autofree char *tail = g_strdup (strlen (log) > 4000 ? log + strlen (log) - 4000 : log);
+
+  g_test_message ("broker log (end):\n%s", tail);
+  g_error ("%s:%d: timed out waiting for %s", file, line, what);
+}
+
+/* Runs the main loop until @cond holds; fails the test after @ms. */
+#define WAIT_UNTIL(cond, ms)                                                       \
+  G_STMT_START {                                                                   \
+    gboolean timed_out_ = FALSE;                                                   \
+    guint id_ = g_timeout_add ((guint) ((ms) * timeout_factor), set_flag_cb,      \
+                               &timed_out_);                                       \
+    while (!(cond) && !timed_out_)                                                 \
+      g_main_context_iteration (NULL, TRUE);                                       \
+    if (!timed_out_)                                                               \
+      g_source_remove (id_);                                                       \
+    if (!(cond))                                                                   \
+      fail_waiting (__FILE__, __LINE__, #cond);                                    \
+  } G_STMT_END
+
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+ensure_broker (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mosquitto_fixture_is_running (broker))
+    mosquitto_fixture_start (broker, &error);
+  g_assert_no_error (error);
+}
+
+/* Watching a link ----------------------------------------------------------- */
+
+typedef struct
+{
+  JuiceMqttState  state;
+  guint           retry_seconds;
+  char           *text;
+  gint64          time;
+} StateEntry;
+
+typedef struct
+{
+  char   *topic;
+  GBytes *payload;
+} Received;
+
+typedef struct
+{
+  JuiceMqtt *mqtt;
+  GArray    *states;        /* StateEntry */
+  GPtrArray *messages;      /* Received */
+  guint      n_connected;
+  guint      n_auth_failed;
+  guint      n_state_notify;
+  guint      n_text_notify;
+  gint64     connected_time;
+} Watch;
+
+static void
+state_entry_clear (gpointer data)
+{
+  g_free (((StateEntry *) data)->text);
+}
+
+static void
+received_free (gpointer data)
+{
+  Received *received = data;
+
+  g_free (received->topic);
+  g_bytes_unref (received->payload);
+  g_free (received);
+}
+
+static void
+on_state (JuiceMqtt  *mqtt,
+          GParamSpec *pspec,
+          Watch      *watch)
+{
+  StateEntry entry = {
+    juice_mqtt_get_state (mqtt),
+    juice_mqtt_get_retry_seconds (mqtt),
+    g_strdup (juice_mqtt_get_state_text (mqtt)),
+    g_get_monotonic_time (),
+  };
+
+  watch->n_state_notify++;
+  g_array_append_val (watch->states, entry);
+}
+
+static void
+on_state_text (JuiceMqtt  *mqtt,
+               GParamSpec *pspec,
+               Watch      *watch)
+{
+  watch->n_text_notify++;
+}
+
+static void
+on_message (JuiceMqtt  *mqtt,
+            const char *topic,
+            GBytes     *payload,
+            Watch      *watch)
+{
+  Received *received = g_new0 (Received, 1);
+
+  received->topic = g_strdup (topic);
+  received->payload = g_bytes_ref (payload);
+  g_ptr_array_add (watch->messages, received);
+}
+
+static void
+on_connected (JuiceMqtt *mqtt,
+              Watch     *watch)
+{
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+  watch->n_connected++;
+  watch->connected_time = g_get_monotonic_time ();
+}
+
+static void
+on_auth_failed (JuiceMqtt *mqtt,
+                Watch     *watch)
+{
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_FAILED);
+  watch->n_auth_failed++;
+}
+
+static void
+watch_init (Watch     *watch,
+            JuiceMqtt *mqtt)
+{
+  memset (watch, 0, sizeof *watch);
+  watch->mqtt = mqtt;
+  watch->states = g_array_new (FALSE, TRUE, sizeof (StateEntry));
+  g_array_set_clear_func (watch->states, state_entry_clear);
+  watch->messages = g_ptr_array_new_with_free_func (received_free);
+
+  g_signal_connect (mqtt, "notify::state", G_CALLBACK (on_state), watch);
+  g_signal_connect (mqtt, "notify::state-text", G_CALLBACK (on_state_text), watch);
+  g_signal_connect (mqtt, "message", G_CALLBACK (on_message), watch);
+  g_signal_connect (mqtt, "connected", G_CALLBACK (on_connected), watch);
+  g_signal_connect (mqtt, "auth-failed", G_CALLBACK (on_auth_failed), watch);
+}
+
+static void
+watch_clear (Watch *watch)
+{
+  if (watch->mqtt != NULL)
+    g_signal_handlers_disconnect_by_data (watch->mqtt, watch);
+  g_clear_pointer (&watch->states, g_array_unref);
+  g_clear_pointer (&watch->messages, g_ptr_array_unref);
+}
+
+static guint
+watch_count (Watch      *watch,
+             const char *topic,
+             const char *needle)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < watch->messages->len; i++)
+    {
+      Received *received = g_ptr_array_index (watch->messages, i);
+      gsize size;
+      const char *data = g_bytes_get_data (received->payload, &size);
+
+      if (strcmp (received->topic, topic) == 0 &&
+          (needle == NULL || (data && g_strstr_len (data, size, needle) != NULL)))
+        n++;
+    }
+
+  return n;
+}
+
+static Received *
+watch_last (Watch      *watch,
+            const char *topic)
+{
+  for (guint i = watch->messages->len; i > 0; i--)
+    {
+      Received *received = g_ptr_array_index (watch->messages, i - 1);
+
+      if (strcmp (received->topic, topic) == 0)
+        return received;
+    }
+
+  return NULL;
+}
+
+/* Links and devices --------------------------------------------------------- */
+
+static JuiceMqtt *
+new_client (const char *role)
+{
+  g_autofree char *client_id = g_strdup_printf ("juice-test-%s-%08x", role, g_random_int ());
+  JuiceMqtt *mqtt = juice_mqtt_new (mosquitto_fixture_get_host (broker),
+                                    mosquitto_fixture_get_port (broker), client_id);
+
+  juice_mqtt_set_ca_file (mqtt, mosquitto_fixture_get_ca_file (broker));
+  juice_mqtt_set_credentials (mqtt, mosquitto_fixture_get_account (broker),
+                              mosquitto_fixture_get_password (broker));
+
+  return mqtt;
+}
+
+static void
+start_and_wait (Watch *watch)
+{
+  g_autoptr(GError) error = NULL;
+  guint before = watch->n_connected;
+
+  g_assert_true (juice_mqtt_start (watch->mqtt, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (watch->n_connected > before, 10000);
+}
+
+static SimBrokerDevice *
+new_device (const char *serial_number)
+{
+  g_autoptr(JuiceSimDevice) sim = juice_sim_device_new (serial_number);
+  g_autoptr(GError) error = NULL;
+  SimBrokerDevice *device;
+
+  g_object_set (sim,
+                "report-interval-ms", 0,
+                "ack-delay-ms", 20,
+                "apply-delay-ms", 40,
+                "time-of-day", 12.0,
+                NULL);
+
+  device = sim_broker_device_new (sim, mosquitto_fixture_get_host (broker),
+                                  mosquitto_fixture_get_port (broker),
+                                  mosquitto_fixture_get_ca_file (broker),
+                                  mosquitto_fixture_get_account (broker),
+                                  mosquitto_fixture_get_password (broker));
+  g_assert_true (sim_broker_device_start (device, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (sim_broker_device_get_n_connected (device) > 0, 10000);
+
+  return device;
+}
+
+static char *
+topic_for (const char *serial_number,
+           const char *suffix)
+{
+  return g_strdup_printf ("/open/%s/%s/%s", mosquitto_fixture_get_account (broker),
+                          serial_number, suffix);
+}
+
+/* Publishes a small marker through @device and waits until @watch has it:
+ * everything @device published before has been handled by then. */
+static void
+sync_through (SimBrokerDevice *device,
+              Watch           *watch,
+              const char      *suffix)
+{
+  g_autofree char *marker = g_strdup_printf ("{\"marker\":\"%08x\"}", g_random_int ());
+  g_autofree char *topic = g_strconcat (sim_broker_device_get_topic_prefix (device), suffix, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sim_broker_device_publish_raw (device, suffix, marker, strlen (marker), &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (watch_count (watch, topic, marker) == 1, 10000);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+  gint64    time;
+} CommandResult;
+
+static void
+command_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CommandResult *r = user_data;
+
+  r->ok = juice_mqtt_send_command_finish (JUICE_MQTT (object), result, &r->error);
+  r->done = TRUE;
+  r->time = g_get_monotonic_time ();
+}
+
+static JsonObject *
+ac_params (int enabled)
+{
+  JsonObject *params = json_object_new ();
+
+  json_object_set_int_member (params, "cmdSet", 32);
+  json_object_set_int_member (params, "id", 66);
+  json_object_set_int_member (params, "enabled", enabled);
+  json_object_set_int_member (params, "xboost", 0);
+
+  return params;
+}
+
+static void
+send_command (JuiceMqtt     *mqtt,
+              JsonObject    *params,
+              guint          timeout_ms,
+              GCancellable  *cancellable,
+              CommandResult *r)
+{
+  memset (r, 0, sizeof *r);
+  juice_mqtt_send_command_async (mqtt, mosquitto_fixture_get_account (broker), SN, params,
+                                 timeout_ms, cancellable, command_cb, r);
+}
+
+static gboolean
+command_and_wait (JuiceMqtt   *mqtt,
+                  JsonObject  *params,
+                  guint        timeout_ms,
+                  GError     **error)
+{
+  CommandResult r;
+
+  send_command (mqtt, params, timeout_ms, NULL, &r);
+  WAIT_UNTIL (r.done, timeout_ms + 10000);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+
+  return r.ok;
+}
+
+/* Tests -------------------------------------------------------------------- */
+
+static gboolean
+is_lower_hex (const char *str)
+{
+  for (; *str; str++)
+    if (!g_ascii_isdigit (*str) && !(*str >= 'a' && *str <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_client_id (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *ctl = NULL;
+  g_autofree char *replaced = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *ctl_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *bad = NULL;
+  GStatBuf st;
+
+  first = juice_mqtt_load_or_create_client_id ("juice", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  g_assert_true (g_str_has_prefix (first, "juice-"));
+  g_assert_cmpuint (strlen (first), ==, strlen ("juice-") + 16);
+  g_assert_true (is_lower_hex (first + strlen ("juice-")));
+
+  /* Stored once, the same every later time. */
+  path = g_build_filename (g_get_user_data_dir (), "juice", "juice-mqtt-client-id", NULL);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (contents), ==, first);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  again = juice_mqtt_load_or_create_client_id ("juice", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, first);
+
+  /* Each tool its own. */
+  ctl = juice_mqtt_load_or_create_client_id ("juice-ctl", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ctl, !=, first);
+
+  /* A damaged file is replaced, once. */
+  ctl_path = g_build_filename (g_get_user_data_dir (), "juice", "juice-ctl-mqtt-client-id", NULL);
+  g_assert_true (g_file_set_contents (ctl_path, "not a client id!\n", -1, NULL));
+  replaced = juice_mqtt_load_or_create_client_id ("juice-ctl", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (replaced, "juice-"));
+  g_assert_cmpstr (replaced, !=, ctl);
+  g_free (again);
+  again = juice_mqtt_load_or_create_client_id ("juice-ctl", &error);
+  g_assert_cmpstr (again, ==, replaced);
+
+  bad = juice_mqtt_load_or_create_client_id ("../escape", &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (bad);
+}
+
+static void
+test_topic_matches (void)
+{
+  static const struct {
+    const char *filter;
+    const char *topic;
+    gboolean    matches;
+  } cases[] = {
+    { "/open/a/SN/quota", "/open/a/SN/quota", TRUE },
+    { "/open/a/SN/quota", "/open/a/SN/quotas", FALSE },
+    { "/open/a/+/quota", "/open/a/SN/quota", TRUE },
+    { "/open/a/+/quota", "/open/a/SN/x/quota", FALSE },
+    { "/open/a/#", "/open/a/SN/set_reply", TRUE },
+    { "/open/a/#", "/open/a", TRUE },
+    { "/open/a/#", "/open/b/SN/quota", FALSE },
+    { "#", "/open/a/SN/quota", TRUE },
+    { "#", "$SYS/broker", FALSE },
+    { "+/+", "/x", TRUE },
+    { "/open/+", "/open/", TRUE },
+    { "/open/a/SN/set", "/open/a/SN/set_reply", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s ~ %s", cases[i].filter, cases[i].topic);
+      g_assert_cmpint (juice_mqtt_topic_matches (cases[i].filter, cases[i].topic), ==,
+                       cases[i].matches);
+    }
+}
+
+static void
+test_config_errors (void)
+{
+  g_autoptr(JuiceMqtt) mqtt = new_client ("config");
+  g_autoptr(JsonObject) params = ac_params (1);
+  g_autoptr(GError) error = NULL;
+  CommandResult r;
+
+  /* Plain MQTT leaves this computer only with TLS. */
+  juice_mqtt_set_tls (mqtt, FALSE);
+  juice_mqtt_set_host (mqtt, "mqtt-e.ecoflow.com");
+  g_assert_false (juice_mqtt_start (mqtt, &error));
+  g_assert_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_DISCONNECTED);
+  g_clear_error (&error);
+
+  juice_mqtt_set_host (mqtt, "10.0.0.1");
+  g_assert_false (juice_mqtt_start (mqtt, &error));
+  g_assert_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG);
+  g_clear_error (&error);
+
+  juice_mqtt_set_tls (mqtt, TRUE);
+  juice_mqtt_set_host (mqtt, "bad host/name");
+  g_assert_false (juice_mqtt_start (mqtt, &error));
+  g_assert_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG);
+  g_clear_error (&error);
+
+  juice_mqtt_set_host (mqtt, mosquitto_fixture_get_host (broker));
+  juice_mqtt_set_ca_file (mqtt, "/nonexistent/ca.pem");
+  g_assert_false (juice_mqtt_start (mqtt, &error));
+  g_assert_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG);
+  g_clear_error (&error);
+
+  juice_mqtt_set_ca_file (mqtt, mosquitto_fixture_get_ca_file (broker));
+  juice_mqtt_set_credentials (mqtt, NULL, NULL);
+  g_assert_false (juice_mqtt_start (mqtt, &error));
+  g_assert_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_NO_CREDENTIALS);
+  g_clear_error (&error);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_DISCONNECTED);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Disconnected");
+
+  /* Nothing goes out while not connected. */
+  g_assert_false (juice_mqtt_publish (mqtt, "/open/x/y/set", "{}", 2, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+
+  send_command (mqtt, params, 1000, NULL, &r);
+  WAIT_UNTIL (r.done, 1000);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_clear_error (&r.error);
+
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static void
+test_connect (void)
+{
+  g_autoptr(JuiceMqtt) mqtt = new_client ("connect");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *loop_topic = topic_for ("loop", "quota");
+  g_autofree char *loop_filter = topic_for ("loop", "#");
+  gint64 started;
+  Watch watch;
+
+  ensure_broker ();
+  watch_init (&watch, mqtt);
+  juice_mqtt_subscribe (mqtt, loop_filter);
+
+  g_assert_true (juice_mqtt_start (mqtt, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTING);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Connecting…");
+
+  WAIT_UNTIL (watch.n_connected == 1, 10000);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Connected");
+  g_assert_cmpuint (juice_mqtt_get_retry_seconds (mqtt), ==, 0);
+  g_assert_null (juice_mqtt_get_error (mqtt));
+  /* Notified once per change: connecting, connected. */
+  g_assert_cmpuint (watch.n_state_notify, ==, 2);
+  g_assert_cmpuint (watch.n_text_notify, ==, 2);
+
+  /* Subscribed with the password over TLS: our own message comes back. */
+  g_assert_true (juice_mqtt_publish (mqtt, loop_topic, "{\"params\":{}}", 13, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (watch_count (&watch, loop_topic, "params") == 1, 5000);
+
+  /* Nothing more happens on its own: no reconnects, no extra signals. */
+  run_for (500);
+  g_assert_cmpuint (watch.n_connected, ==, 1);
+  g_assert_cmpuint (watch.n_state_notify, ==, 2);
+
+  /* The only client: Paho joins its threads; the main loop waits that long. */
+  started = g_get_monotonic_time ();
+  juice_mqtt_stop (mqtt);
+  g_test_message ("stop() took %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC * timeout_factor);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_DISCONNECTED);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Disconnected");
+
+  /* And it starts again. */
+  start_and_wait (&watch);
+  g_assert_cmpuint (watch.n_connected, ==, 2);
+
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static void
+test_plain_loopback (void)
+{
+  g_autoptr(JuiceMqtt) mqtt = new_client ("plain");
+  Watch watch;
+
+  ensure_broker ();
+  watch_init (&watch, mqtt);
+  juice_mqtt_set_tls (mqtt, FALSE);
+  juice_mqtt_set_host (mqtt, "127.0.0.1");
+  juice_mqtt_set_port (mqtt, mosquitto_fixture_get_plain_port (broker));
+  start_and_wait (&watch);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static void
+restart_with_good_password (JuiceMqtt *mqtt,
+                            gpointer   user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* What the account does: fresh credentials, start again. */
+  juice_mqtt_set_credentials (mqtt, mosquitto_fixture_get_account (broker),
+                              mosquitto_fixture_get_password (broker));
+  g_assert_true (juice_mqtt_start (mqtt, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_wrong_password (void)
+{
+  g_autoptr(JuiceMqtt) mqtt = new_client ("badpw");
+  g_autoptr(GError) error = NULL;
+  const GError *failure;
+  guint refused_before;
+  guint n_notify;
+  Watch watch;
+
+  ensure_broker ();
+  watch_init (&watch, mqtt);
+  juice_mqtt_set_credentials (mqtt, mosquitto_fixture_get_account (broker), "wrong-password");
+  refused_before = mosquitto_fixture_count_in_log (broker, "not authorised");
+
+  g_assert_true (juice_mqtt_start (mqtt, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_FAILED, 10000);
+
+  g_assert_cmpuint (watch.n_auth_failed, ==, 1);
+  g_assert_cmpuint (watch.n_connected, ==, 0);
+  failure = juice_mqtt_get_error (mqtt);
+  g_assert_nonnull (failure);
+  g_assert_true (g_error_matches (failure, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_AUTH));
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==,
+                   "Failed: the broker refused the user name or password");
+  g_assert_null (strstr (juice_mqtt_get_state_text (mqtt), "wrong-password"));
+
+  /* No retry storm: one attempt, then quiet. */
+  n_notify = watch.n_state_notify;
+  run_for (3000);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_FAILED);
+  g_assert_cmpuint (watch.n_state_notify, ==, n_notify);
+  g_assert_cmpuint (watch.n_auth_failed, ==, 1);
+  g_assert_cmpuint (mosquitto_fixture_count_in_log (broker, "not authorised") - refused_before,
+                    ==, 1);
+
+  /* Fresh credentials, set from the auth-failed handler as the account will. */
+  juice_mqtt_set_credentials (mqtt, mosquitto_fixture_get_account (broker), "wrong-again");
+  g_signal_connect (mqtt, "auth-failed", G_CALLBACK (restart_with_good_password), NULL);
+  g_assert_true (juice_mqtt_start (mqtt, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (watch.n_connected == 1, 10000);
+  g_assert_cmpuint (watch.n_auth_failed, ==, 2);
+  g_assert_null (juice_mqtt_get_error (mqtt));
+
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static void
+check_untrusted (JuiceMqtt *mqtt)
+{
+  g_autoptr(GError) error = NULL;
+  const GError *failure;
+  guint n_notify;
+  Watch watch;
+
+  watch_init (&watch, mqtt);
+  g_assert_true (juice_mqtt_start (mqtt, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_FAILED, 10000);
+
+  failure = juice_mqtt_get_error (mqtt);
+  g_assert_nonnull (failure);
+  g_test_message ("%s", failure->message);
+  g_assert_true (g_error_matches (failure, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_TLS));
+  g_assert_nonnull (strstr (failure->message, "certificate is not trusted"));
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==,
+                   "Failed: the MQTT broker’s certificate is not trusted");
+  g_assert_cmpuint (watch.n_auth_failed, ==, 0);
+  g_assert_cmpuint (watch.n_connected, ==, 0);
+
+  /* Retrying cannot help: it does not. */
+  n_notify = watch.n_state_notify;
+  run_for (2000);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_FAILED);
+  g_assert_cmpuint (watch.n_state_notify, ==, n_notify);
+
+  watch_clear (&watch);
+}
+
+static void
+test_untrusted_broker (void)
+{
+  g_autoptr(JuiceMqtt) wrong_ca = new_client ("wrongca");
+  g_autoptr(JuiceMqtt) system_store = new_client ("systemca");
+
+  ensure_broker ();
+
+  /* A CA file that did not sign the broker's certificate. */
+  juice_mqtt_set_ca_file (wrong_ca, mosquitto_fixture_get_wrong_ca_file (broker));
+  check_untrusted (wrong_ca);
+
+  /* The system store does not know the test CA either. */
+  juice_mqtt_set_ca_file (system_store, NULL);
+  check_untrusted (system_store);
+
+  g_assert_finalize_object (g_steal_pointer (&wrong_ca));
+  g_assert_finalize_object (g_steal_pointer (&system_store));
+}
+
+static void
+test_reports (void)
+{
+  g_autoptr(SimBrokerDevice) device = NULL;
+  g_autoptr(JuiceMqtt) mqtt = new_client ("reports");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *quota = topic_for (SN, "quota");
+  JuiceSimDevice *sim;
+  JsonObject *params;
+  Received *received;
+  gint64 soc;
+  guint n_keys_all;
+  Watch watch;
+
+  ensure_broker ();
+  device = new_device (SN);
+  sim = sim_broker_device_get_sim (device);
+  watch_init (&watch, mqtt);
+  juice_mqtt_subscribe (mqtt, quota);
+  start_and_wait (&watch);
+
+  /* Everything, as the device sends after it reconnects. */
+  juice_sim_device_report_all (sim);
+  WAIT_UNTIL (watch_count (&watch, quota, NULL) == 1, 5000);
+  received = watch_last (&watch, quota);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (received->payload, NULL),
+                                             g_bytes_get_size (received->payload), &error));
+  g_assert_no_error (error);
+  params = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "params");
+  g_assert_true (juice_sim_device_get_quota_int (sim, "pd.soc", &soc));
+  g_assert_cmpint (json_object_get_int_member (params, "pd.soc"), ==, soc);
+  n_keys_all = json_object_get_size (params);
+  g_assert_cmpuint (n_keys_all, >, 100);
+
+  /* A partial report: what changed over a minute. */
+  juice_sim_device_step (sim, 60.0);
+  WAIT_UNTIL (watch_count (&watch, quota, NULL) == 2, 5000);
+  received = watch_last (&watch, quota);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (received->payload, NULL),
+                                             g_bytes_get_size (received->payload), &error));
+  params = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "params");
+  g_assert_cmpuint (json_object_get_size (params), >, 0);
+  g_assert_cmpuint (json_object_get_size (params), <, n_keys_all);
+
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static void
+cancel_later (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+}
+
+static void
+test_commands (void)
+{
+  g_autoptr(SimBrokerDevice) device = NULL;
+  g_autoptr(JuiceMqtt) mqtt = new_client ("commands");
+  g_autoptr(JsonObject) params = ac_params (0);
+  g_autoptr(JsonObject) unknown = json_object_new ();
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GError) error = NULL;
+  JuiceSimDevice *sim;
+  JsonObject *sent;
+  const char *id;
+  CommandResult r;
+  CommandResult many[5];
+  gint64 value, started, timestamp;
+  guint unmatched;
+  Watch watch;
+
+  ensure_broker ();
+  device = new_device (SN);
+  sim = sim_broker_device_get_sim (device);
+  watch_init (&watch, mqtt);
+  start_and_wait (&watch);
+
+  /* Accepted (ack 0), over /set and set_reply; the reply topic is
+   * subscribed on the way. */
+  g_assert_true (command_and_wait (mqtt, params, 5000, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (juice_sim_device_get_quota_int (sim, "inv.cfgAcEnabled", &value) && value == 0,
+              5000);
+
+  sent = sim_broker_device_get_last_command (device);
+  g_assert_nonnull (sent);
+  id = json_object_get_string_member (sent, "id");
+  g_assert_nonnull (id);
+  g_assert_cmpuint (strlen (id), ==, 9);
+  g_assert_cmpstr (json_object_get_string_member (sent, "version"), ==, "1.0");
+  g_assert_cmpstr (json_object_get_string_member (sent, "operateType"), ==, "TCP");
+  timestamp = json_object_get_int_member (sent, "timestamp");
+  g_assert_cmpint (ABS (timestamp - g_get_real_time () / 1000), <, 60000);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (sent, "params"),
+                                               "cmdSet"), ==, 32);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (sent, "params"),
+                                               "enabled"), ==, 0);
+
+  /* The id comes back as a number: it matches all the same. */
+  sim_broker_device_set_reply_id_as_number (device, TRUE);
+  json_object_unref (params);
+  params = ac_params (1);
+  g_assert_true (command_and_wait (mqtt, params, 5000, &error));
+  g_assert_no_error (error);
+  sim_broker_device_set_reply_id_as_number (device, FALSE);
+
+  /* Refused by the device: ack 1. */
+  juice_sim_device_set_refuse_commands (sim, TRUE);
+  g_assert_false (command_and_wait (mqtt, params, 5000, &error));
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED);
+  g_clear_error (&error);
+  juice_sim_device_set_refuse_commands (sim, FALSE);
+
+  /* A command the firmware does not know: refused too. */
+  json_object_set_int_member (unknown, "cmdSet", 32);
+  json_object_set_int_member (unknown, "id", 999);
+  g_assert_false (command_and_wait (mqtt, unknown, 5000, &error));
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED);
+  g_clear_error (&error);
+
+  /* No reply at all: timeout. */
+  juice_sim_device_set_drop_replies (sim, TRUE);
+  started = g_get_monotonic_time ();
+  g_assert_false (command_and_wait (mqtt, params, 400, &error));
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT);
+  g_clear_error (&error);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 400 * 1000);
+
+  /* Cancelled while waiting: ends at once, not at the timeout. */
+  cancellable = g_cancellable_new ();
+  send_command (mqtt, params, 30000, cancellable, &r);
+  g_timeout_add_once (100, cancel_later, cancellable);
+  started = g_get_monotonic_time ();
+  WAIT_UNTIL (r.done, 5000);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_cmpint (r.time - started, <, 5 * G_USEC_PER_SEC);
+
+  /* Already cancelled: nothing is sent. */
+  send_command (mqtt, params, 30000, cancellable, &r);
+  WAIT_UNTIL (r.done, 1000);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  juice_sim_device_set_drop_replies (sim, FALSE);
+
+  /* Replies for ids that are not ours are ignored and counted; ours still
+   * match afterwards. */
+  unmatched = juice_mqtt_get_n_unmatched_replies (mqtt);
+  g_assert_true (sim_broker_device_publish_reply (device, "\"1\"", 0, &error));
+  g_assert_true (sim_broker_device_publish_reply (device, "123456", 1, &error));
+  g_assert_true (sim_broker_device_publish_reply (device, "{\"nested\":1}", 0, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (juice_mqtt_get_n_unmatched_replies (mqtt) == unmatched + 3, 5000);
+  g_assert_true (command_and_wait (mqtt, params, 5000, &error));
+  g_assert_no_error (error);
+
+  /* Several at once: each reply finds its own command. */
+  for (guint i = 0; i < G_N_ELEMENTS (many); i++)
+    send_command (mqtt, params, 5000, NULL, &many[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (many); i++)
+    {
+      WAIT_UNTIL (many[i].done, 10000);
+      g_assert_no_error (many[i].error);
+      g_assert_true (many[i].ok);
+    }
+
+  /* Stopped while waiting: cancelled. */
+  juice_sim_device_set_drop_replies (sim, TRUE);
+  send_command (mqtt, params, 30000, NULL, &r);
+  run_for (200);
+  g_assert_false (r.done);
+  juice_mqtt_stop (mqtt);
+  WAIT_UNTIL (r.done, 1000);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  juice_sim_device_set_drop_replies (sim, FALSE);
+
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+/* The delays the link waited between attempts while the broker was down. */
+static void
+check_backoff (Watch  *watch,
+               gint64  since)
+{
+  guint step = 0;
+
+  for (guint i = 0; i + 1 < watch->states->len; i++)
+    {
+      StateEntry *waiting = &g_array_index (watch->states, StateEntry, i);
+      StateEntry *next = &g_array_index (watch->states, StateEntry, i + 1);
+      double nominal, waited;
+
+      if (waiting->time < since || waiting->state != JUICE_MQTT_STATE_RECONNECTING ||
+          next->state != JUICE_MQTT_STATE_CONNECTING)
+        continue;
+
+      nominal = MIN (0.5 * (1 << step), 60.0);
+      waited = (next->time - waiting->time) / (double) G_USEC_PER_SEC;
+      g_test_message ("backoff step %u: waited %.3f s (nominal %.1f s +-20 %%), showed \"%s\"",
+                      step, waited, nominal, waiting->text);
+      g_assert_cmpfloat (waited, >=, nominal * 0.8 - 0.02);
+      g_assert_cmpfloat (waited, <=, nominal * 1.2 + 0.4 * timeout_factor);
+      g_assert_cmpuint (waiting->retry_seconds, >=, 1);
+      g_assert_cmpuint (waiting->retry_seconds, <=, (guint) ceil (nominal * 1.2));
+      step++;
+    }
+
+  g_assert_cmpuint (step, >=, 3);
+}
+
+static void
+test_reconnect (void)
+{
+  g_autoptr(SimBrokerDevice) device = NULL;
+  g_autoptr(JuiceMqtt) mqtt = new_client ("reconnect");
+  g_autoptr(JsonObject) params = ac_params (1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *quota = topic_for (SN, "quota");
+  JuiceSimDevice *sim;
+  Watch watch;
+  static const struct {
+    const char *how;
+    guint       down_ms;
+  } rounds[] = {
+    { "SIGKILL", 200 },
+    { "SIGTERM", 4200 },   /* long enough to see the backoff grow */
+    { "SIGKILL", 0 },
+    { "SIGKILL", 1200 },
+  };
+
+  ensure_broker ();
+  device = new_device (SN);
+  sim = sim_broker_device_get_sim (device);
+  watch_init (&watch, mqtt);
+  juice_mqtt_subscribe (mqtt, quota);
+  start_and_wait (&watch);
+
+  for (guint round = 0; round < G_N_ELEMENTS (rounds); round++)
+    {
+      guint connected_before = watch.n_connected;
+      guint device_before = sim_broker_device_get_n_connected (device);
+      guint reports_before;
+      guint last_retry_seconds = 0;
+      gint64 killed, up, since_kill, since_up;
+      CommandResult pending;
+      gboolean saw_reconnecting = FALSE;
+
+      /* A command on its way when the broker goes fails at once. */
+      juice_sim_device_set_drop_replies (sim, TRUE);
+      send_command (mqtt, params, 60000, NULL, &pending);
+      run_for (100);
+      g_assert_false (pending.done);
+
+      killed = g_get_monotonic_time ();
+      if (strcmp (rounds[round].how, "SIGKILL") == 0)
+        mosquitto_fixture_kill (broker);
+      else
+        mosquitto_fixture_stop (broker);
+
+      WAIT_UNTIL (juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_RECONNECTING, 30000);
+      g_assert_cmpuint (juice_mqtt_get_retry_seconds (mqtt), >=, 1);
+      g_assert_true (g_str_has_prefix (juice_mqtt_get_state_text (mqtt), "Reconnecting in "));
+      g_assert_nonnull (juice_mqtt_get_error (mqtt));
+      WAIT_UNTIL (pending.done, 5000);
+      g_assert_error (pending.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+      g_clear_error (&pending.error);
+      juice_sim_device_set_drop_replies (sim, FALSE);
+
+      if (rounds[round].down_ms > 0)
+        run_for (rounds[round].down_ms);
+
+      g_assert_true (mosquitto_fixture_start (broker, &error));
+      g_assert_no_error (error);
+      up = g_get_monotonic_time ();
+
+      /* The wait in effect when the broker came back bounds the reconnect. */
+      for (guint i = 0; i < watch.states->len; i++)
+        {
+          StateEntry *entry = &g_array_index (watch.states, StateEntry, i);
+
+          if (entry->time >= killed && entry->state == JUICE_MQTT_STATE_RECONNECTING)
+            {
+              saw_reconnecting = TRUE;
+              if (entry->time <= up)
+                last_retry_seconds = MAX (entry->retry_seconds, last_retry_seconds);
+            }
+        }
+      g_assert_true (saw_reconnecting);
+
+      WAIT_UNTIL (watch.n_connected == connected_before + 1, 70000);
+      WAIT_UNTIL (sim_broker_device_get_n_connected (device) == device_before + 1, 70000);
+      since_kill = watch.connected_time - killed;
+      since_up = watch.connected_time - up;
+      g_test_message ("round %u (%s, down %u ms): connected again %.3f s after the broker "
+                      "was back, %.3f s after it went down (longest wait shown: %u s)",
+                      round, rounds[round].how, rounds[round].down_ms,
+                      since_up / (double) G_USEC_PER_SEC, since_kill / (double) G_USEC_PER_SEC,
+                      last_retry_seconds);
+      /* Paho notices a new connection's CONNACK within a second of its
+       * receive thread's select() timeout. */
+      g_assert_cmpint (since_up, <=,
+                       (gint64) ((last_retry_seconds + 2.0 * timeout_factor) * G_USEC_PER_SEC));
+      g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+      g_assert_null (juice_mqtt_get_error (mqtt));
+
+      if (round == 1)
+        check_backoff (&watch, killed);
+
+      /* Subscribed again: a report made after the restart arrives. */
+      reports_before = watch_count (&watch, quota, NULL);
+      juice_sim_device_report_all (sim);
+      WAIT_UNTIL (watch_count (&watch, quota, NULL) == reports_before + 1, 10000);
+
+      /* And commands go through again. */
+      g_assert_true (command_and_wait (mqtt, params, 5000, &error));
+      g_assert_no_error (error);
+    }
+
+  /* After a good connection the backoff starts from the beginning again. */
+  g_assert_cmpuint (watch.n_connected, ==, 1 + G_N_ELEMENTS (rounds));
+
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static char *
+deep_json (guint depth)
+{
+  GString *s = g_string_new ("{\"id\":");
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (s, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (s, ']');
+  g_string_append_c (s, '}');
+
+  return g_string_free (s, FALSE);
+}
+
+static void
+publish_or_fail (SimBrokerDevice *device,
+                 const char      *suffix,
+                 const char      *data,
+                 gsize            length)
+{
+  g_autoptr(GError) error = NULL;
+
+  gboolean ok = sim_broker_device_publish_raw (device, suffix, data, length, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(SimBrokerDevice) device = NULL;
+  g_autoptr(JuiceMqtt) mqtt = new_client ("badinput");
+  g_autofree char *filter = topic_for (SN, "#");
+  g_autofree char *quota = topic_for (SN, "quota");
+  g_autofree char *weird = topic_for (SN, "weird");
+  g_autofree char *deep = deep_json (200);
+  g_autofree char *big = NULL;
+  gsize big_size = 9 * 1024 * 1024;
+  guint unmatched;
+  Received *received;
+  Watch watch;
+
+  ensure_broker ();
+  device = new_device (SN);
+  watch_init (&watch, mqtt);
+  juice_mqtt_subscribe (mqtt, filter);
+  start_and_wait (&watch);
+
+  /* Not JSON on a report topic: handed on as bytes, for the account to refuse. */
+  publish_or_fail (device, "quota", "{\"params\":{\"pd.soc\":", 20);
+  publish_or_fail (device, "quota", "\xff\xfe\x00garbage", 10);
+  sync_through (device, &watch, "quota");
+  g_assert_cmpuint (watch_count (&watch, quota, NULL), ==, 3);
+
+  /* Replies that are not ours in every broken way: counted, nothing else. */
+  unmatched = juice_mqtt_get_n_unmatched_replies (mqtt);
+  publish_or_fail (device, "set_reply", "{oops", 5);
+  publish_or_fail (device, "set_reply", "[1,2,3]", 7);
+  publish_or_fail (device, "set_reply", deep, strlen (deep));
+  publish_or_fail (device, "set_reply", "{\"id\":\"\"}", 9);
+  publish_or_fail (device, "set_reply", "{\"id\":1.5,\"data\":{\"ack\":0}}", 27);
+  publish_or_fail (device, "set_reply", "{\"data\":{\"ack\":0}}", 18);
+  publish_or_fail (device, "set_reply", "", 0);
+  WAIT_UNTIL (juice_mqtt_get_n_unmatched_replies (mqtt) == unmatched + 7, 5000);
+
+  /* A topic nobody knows: handed on, nothing else. */
+  publish_or_fail (device, "weird", "{}", 2);
+  WAIT_UNTIL (watch_count (&watch, weird, NULL) == 1, 5000);
+
+  /* 5 MB: under the cap, delivered whole. */
+  big = g_malloc (big_size);
+  memset (big, 'x', big_size);
+  publish_or_fail (device, "quota", big, 5 * 1000 * 1000);
+  WAIT_UNTIL (watch_count (&watch, quota, NULL) == 4, 20000);
+  received = watch_last (&watch, quota);
+  g_assert_cmpuint (g_bytes_get_size (received->payload), ==, 5 * 1000 * 1000);
+
+  /* Exactly the cap: delivered; one byte more, and 9 MB: dropped, counted. */
+  publish_or_fail (device, "quota", big, JUICE_MQTT_MAX_PAYLOAD);
+  publish_or_fail (device, "quota", big, JUICE_MQTT_MAX_PAYLOAD + 1);
+  publish_or_fail (device, "quota", big, big_size);
+  sync_through (device, &watch, "quota");
+  g_assert_cmpuint (watch_count (&watch, quota, NULL), ==, 6);   /* the cap, the marker */
+  received = g_ptr_array_index (watch.messages, watch.messages->len - 2);
+  g_assert_cmpuint (g_bytes_get_size (received->payload), ==, JUICE_MQTT_MAX_PAYLOAD);
+  g_assert_cmpuint (juice_mqtt_get_n_dropped (mqtt), ==, 2);
+
+  /* Still alive and well. */
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+  g_assert_cmpuint (watch.n_connected, ==, 1);
+
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static void
+test_acl (void)
+{
+  g_autoptr(JuiceMqtt) mine = new_client ("acl-mine");
+  g_autoptr(JuiceMqtt) other = new_client ("acl-other");
+  g_autoptr(GError) error = NULL;
+  const char *other_account = mosquitto_fixture_get_other_account (broker);
+  g_autofree char *mine_topic = topic_for (SN, "quota");
+  g_autofree char *other_topic = g_strdup_printf ("/open/%s/%s/quota", other_account, SN);
+  g_autofree char *other_filter = g_strdup_printf ("/open/%s/#", other_account);
+  Watch mine_watch, other_watch;
+
+  ensure_broker ();
+  juice_mqtt_set_credentials (other, other_account,
+                              mosquitto_fixture_get_other_password (broker));
+  watch_init (&mine_watch, mine);
+  watch_init (&other_watch, other);
+  juice_mqtt_subscribe (mine, mine_topic);
+  juice_mqtt_subscribe (mine, other_filter);   /* not allowed to read it */
+  juice_mqtt_subscribe (other, other_filter);
+  start_and_wait (&mine_watch);
+  start_and_wait (&other_watch);
+
+  /* Ours publishes to the other account's topics: the broker drops it. */
+  g_assert_true (juice_mqtt_publish (mine, other_topic, "forbidden", 9, &error));
+  g_assert_no_error (error);
+  /* Once our own next message came back, the broker has routed both. */
+  g_assert_true (juice_mqtt_publish (mine, mine_topic, "ping", 4, &error));
+  WAIT_UNTIL (watch_count (&mine_watch, mine_topic, "ping") == 1, 5000);
+
+  /* The other account's own message arrives there, after where the
+   * forbidden one would have. */
+  g_assert_true (juice_mqtt_publish (other, other_topic, "allowed", 7, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (watch_count (&other_watch, other_topic, "allowed") == 1, 5000);
+  run_for (200);
+
+  g_assert_cmpuint (watch_count (&other_watch, other_topic, "forbidden"), ==, 0);
+  g_assert_cmpuint (watch_count (&mine_watch, other_topic, NULL), ==, 0);
+  g_assert_cmpint (juice_mqtt_get_state (mine), ==, JUICE_MQTT_STATE_CONNECTED);
+
+  watch_clear (&mine_watch);
+  watch_clear (&other_watch);
+  g_assert_finalize_object (g_steal_pointer (&mine));
+  g_assert_finalize_object (g_steal_pointer (&other));
+}
+
+static void
+drop_on_message (JuiceMqtt  *mqtt,
+                 const char *topic,
+                 GBytes     *payload,
+                 JuiceMqtt **holder)
+{
+  /* The last reference goes inside the handler, with more queued. */
+  g_clear_object (holder);
+}
+
+static void
+test_dispose_in_flight (void)
+{
+  g_autoptr(SimBrokerDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *filter = topic_for (SN, "#");
+  JuiceMqtt *mqtt;
+  GWeakRef weak;
+  Watch watch;
+
+  ensure_broker ();
+  device = new_device (SN);
+
+  /* Dropped while connecting: the connect callback finds nobody. */
+  mqtt = new_client ("dispose-connecting");
+  g_assert_true (juice_mqtt_start (mqtt, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (mqtt);
+  run_for (500);
+
+  /* Dropped in the middle of a flood of messages. */
+  mqtt = new_client ("dispose-flood");
+  watch_init (&watch, mqtt);
+  juice_mqtt_subscribe (mqtt, filter);
+  start_and_wait (&watch);
+  for (guint i = 0; i < 300; i++)
+    publish_or_fail (device, "quota", "{\"params\":{\"pd.soc\":50}}", 24);
+  WAIT_UNTIL (watch.messages->len >= 10, 10000);
+  watch_clear (&watch);
+  g_assert_finalize_object (mqtt);
+  run_for (500);
+
+  /* Dropped from its own "message" handler. */
+  mqtt = new_client ("dispose-handler");
+  g_weak_ref_init (&weak, mqtt);
+  watch_init (&watch, mqtt);
+  juice_mqtt_subscribe (mqtt, filter);
+  start_and_wait (&watch);
+  watch_clear (&watch);
+  g_signal_connect (mqtt, "message", G_CALLBACK (drop_on_message), &mqtt);
+  for (guint i = 0; i < 50; i++)
+    publish_or_fail (device, "quota", "{\"params\":{\"pd.soc\":51}}", 24);
+  WAIT_UNTIL (mqtt == NULL, 10000);
+  run_for (500);
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+
+  /* The device's own link never noticed. */
+  g_assert_cmpint (juice_mqtt_get_state (sim_broker_device_get_mqtt (device)), ==,
+                   JUICE_MQTT_STATE_CONNECTED);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          remove_tree (child);
+        else
+          g_remove (child);
+      }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  const char *factor;
+  int ret;
+
+  /* Before anything asks GLib where user data goes. */
+  data_home = g_dir_make_tmp ("juice-test-mqtt-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if ((factor = g_getenv ("JUICE_TEST_TIMEOUT_FACTOR")) != NULL)
+    timeout_factor = MAX (1.0, g_ascii_strtod (factor, NULL));
+
+  broker = mosquitto_fixture_new (&error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/juice/mqtt/client-id", test_client_id);
+  g_test_add_func ("/juice/mqtt/topic-matches", test_topic_matches);
+  g_test_add_func ("/juice/mqtt/config-errors", test_config_errors);
+  g_test_add_func ("/juice/mqtt/connect", test_connect);
+  g_test_add_func ("/juice/mqtt/plain-loopback", test_plain_loopback);
+  g_test_add_func ("/juice/mqtt/wrong-password", test_wrong_password);
+  g_test_add_func ("/juice/mqtt/untrusted-broker", test_untrusted_broker);
+  g_test_add_func ("/juice/mqtt/reports", test_reports);
+  g_test_add_func ("/juice/mqtt/commands", test_commands);
+  g_test_add_func ("/juice/mqtt/reconnect", test_reconnect);
+  g_test_add_func ("/juice/mqtt/bad-input", test_bad_input);
+  g_test_add_func ("/juice/mqtt/acl", test_acl);
+  g_test_add_func ("/juice/mqtt/dispose-in-flight", test_dispose_in_flight);
+
+  ret = g_test_run ();
+
+  g_clear_pointer (&broker, mosquitto_fixture_free);
+  remove_tree (data_home);
+
+  return ret;
+}
