@@ -12,6 +12,15 @@
 
 #include "mosquitto-fixture.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 #define START_TIMEOUT_US (15 * G_USEC_PER_SEC)
 
 struct _MosquittoFixture
@@ -368,6 +377,8 @@ mosquitto_fixture_start (MosquittoFixture  *self,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_cwd (launcher, self->dir);
+  /* A test that aborts never frees the fixture: the broker goes with it. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_set_stdout_file_path (launcher, self->stderr_path);
 
   if (!(self->process = g_subprocess_launcher_spawnv (launcher, argv, error)))
