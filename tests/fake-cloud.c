@@ -479,10 +479,11 @@ serve_certification (FakeCloud         *self,
   json_builder_add_string_value (builder, self->mqtt_password ? self->mqtt_password
                                                              : FAKE_CLOUD_MQTT_PASSWORD);
   json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, self->mqtt_host ? self->mqtt_host : "mqtt-e.ecoflow.com");
+  /* By default a loopback port where nothing listens: no lookup leaves the machine. */
+  json_builder_add_string_value (builder, self->mqtt_host ? self->mqtt_host : "127.0.0.1");
   json_builder_set_member_name (builder, "port");
   {
-    g_autofree char *port = g_strdup_printf ("%u", self->mqtt_port ? self->mqtt_port : 8883);
+    g_autofree char *port = g_strdup_printf ("%u", self->mqtt_port ? self->mqtt_port : 9);
 
     json_builder_add_string_value (builder, port);
   }

@@ -264,8 +264,8 @@ test_certification (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpstr (cert->account, ==, FAKE_CLOUD_MQTT_ACCOUNT);
   g_assert_cmpstr (cert->password, ==, FAKE_CLOUD_MQTT_PASSWORD);
-  g_assert_cmpstr (cert->host, ==, "mqtt-e.ecoflow.com");
-  g_assert_cmpuint (cert->port, ==, 8883);
+  g_assert_cmpstr (cert->host, ==, "127.0.0.1");
+  g_assert_cmpuint (cert->port, ==, 9);
   g_assert_cmpstr (cert->protocol, ==, "mqtts");
 
   copy = juice_cloud_certification_copy (cert);

@@ -3,9 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A set is confirmed only by readback (DESIGN.md §2): EcoFlow's "0" means
- * the command was queued. The command goes out as an HTTP PUT; when
- * juice-ctl gets MQTT, send_command() is where the /set path goes, and the
- * readback can come from /quota reports instead of polling.
+ * the command was queued. The command goes out over MQTT (/set, answered on
+ * set_reply) when the broker can be reached, else as an HTTP PUT.
  */
 
 #define G_LOG_DOMAIN "juice-ctl"
@@ -165,7 +164,11 @@ juice_ctl_set (JuiceCtl  *ctl,
   gint64 value = 0;
   gint64 shown = 0;
   int wait_s = DEFAULT_WAIT_S;
+  gboolean http_only = FALSE;
+  gboolean sent = FALSE;
   GOptionEntry entries[] = {
+    { "http", 0, 0, G_OPTION_ARG_NONE, &http_only,
+      N_("Send over HTTP only, not over MQTT"), NULL },
     { "wait", 0, 0, G_OPTION_ARG_INT, &wait_s,
       N_("Wait at most SECONDS for the device to show the value (default 10)"), N_("SECONDS") },
     { NULL }
@@ -240,7 +243,10 @@ juice_ctl_set (JuiceCtl  *ctl,
 
   g_debug ("Setting %s on %s to %" G_GINT64_FORMAT, setting->name, clean_sn, value);
 
-  if (!send_command (cloud, serial_number, params, &error))
+  if (!http_only && !juice_ctl_send_over_mqtt (ctl, cloud, serial_number, params, &sent, &error))
+    return juice_ctl_fail (error);
+
+  if (!sent && !send_command (cloud, serial_number, params, &error))
     return juice_ctl_fail (error);
 
   if (!confirm (cloud, serial_number, setting, value, wait_s, &shown, &error))

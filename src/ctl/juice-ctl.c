@@ -341,6 +341,7 @@ static const struct {
   { "quota", juice_ctl_quota },
   { "settings", juice_ctl_settings },
   { "set", juice_ctl_set },
+  { "watch", juice_ctl_watch },
   { "login", juice_ctl_login },
   { "logout", juice_ctl_logout },
 };
@@ -352,6 +353,9 @@ static const char summary[] =
      "                          (--human: labels and units)\n"
      "  settings                List the settings and the values they take\n"
      "  set SN SETTING VALUE    Change a setting and wait until the device shows it\n"
+     "                          (over MQTT when the broker answers, else HTTP)\n"
+     "  watch SN                Print key=value for each quota change as it arrives\n"
+     "                          (--count N, --timeout SECONDS)\n"
      "  login                   Store the API keys in the keyring\n"
      "  logout                  Remove the stored API keys\n"
      "\n"

@@ -70,6 +70,14 @@ int           juice_ctl_settings         (JuiceCtl      *ctl,
                                           char         **argv);
 int           juice_ctl_set              (JuiceCtl      *ctl,
                                           char         **argv);
+int           juice_ctl_watch            (JuiceCtl      *ctl,
+                                          char         **argv);
+gboolean      juice_ctl_send_over_mqtt   (JuiceCtl      *ctl,
+                                          JuiceCloud    *cloud,
+                                          const char    *serial_number,
+                                          JsonObject    *params,
+                                          gboolean      *sent,
+                                          GError       **error);
 int           juice_ctl_login            (JuiceCtl      *ctl,
                                           char         **argv);
 int           juice_ctl_logout           (JuiceCtl      *ctl,
