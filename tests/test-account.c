@@ -96,10 +96,13 @@ fixture_set_up (Fixture       *f,
   f->broker = mosquitto_fixture_new (&error);
   g_assert_no_error (error);
 
+  /* With data "stale-password", the cloud first hands out a password the
+   * broker refuses, as after EcoFlow rotated it. */
   fake_cloud_set_certification (f->fake, mosquitto_fixture_get_host (f->broker),
                                 mosquitto_fixture_get_port (f->broker),
                                 mosquitto_fixture_get_account (f->broker),
-                                mosquitto_fixture_get_password (f->broker));
+                                data != NULL ? "stale-password-0"
+                                             : mosquitto_fixture_get_password (f->broker));
 
   f->sim = g_object_ref (fake_cloud_add_device (f->fake, SN, "Cabin", "DELTA Pro"));
   g_object_set (f->sim, "time-of-day", 12.0, NULL);
@@ -127,7 +130,8 @@ fixture_set_up (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (juice_account_get_devices (f->account)), ==, 1);
   f->device = juice_account_lookup_device (f->account, SN);
   g_assert_nonnull (f->device);
-  g_assert_true (wait_until (link_connected, f, 10000));
+  if (data == NULL)
+    g_assert_true (wait_until (link_connected, f, 10000));
 }
 
 static void
@@ -426,6 +430,43 @@ test_silence_and_status (Fixture       *f,
   g_assert_false (juice_device_get_online (f->device));
 }
 
+static gboolean
+link_failed (Fixture *f)
+{
+  return g_str_has_prefix (juice_account_get_link_state (f->account), "Failed");
+}
+
+static void
+test_renews_credentials (Fixture       *f,
+                         gconstpointer  data)
+{
+  guint certifications = fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/certification");
+
+  /* The cloud has the right password by the time the broker refuses the old one. */
+  fake_cloud_set_certification (f->fake, mosquitto_fixture_get_host (f->broker),
+                                mosquitto_fixture_get_port (f->broker),
+                                mosquitto_fixture_get_account (f->broker),
+                                mosquitto_fixture_get_password (f->broker));
+  g_assert_true (wait_until (link_connected, f, 20000));
+  g_assert_cmpuint (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/certification"),
+                    ==, certifications + 1);
+
+  publish_soc (f, 64);
+  g_assert_true (wait_until (soc_arrived, f, 5000));
+}
+
+static void
+test_gives_up_on_credentials (Fixture       *f,
+                              gconstpointer  data)
+{
+  /* Refused again with fresh credentials: stop and say so, no storm. */
+  g_assert_true (wait_until (link_failed, f, 20000));
+  g_test_message ("link state: %s", juice_account_get_link_state (f->account));
+  g_assert_false (link_connected (f));
+  g_assert_cmpuint (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/certification"), <=, 2);
+  g_assert_cmpuint (mosquitto_fixture_count_in_log (f->broker, "not authorised"), <=, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -442,6 +483,10 @@ main (int   argc,
   ADD ("http-fallback", test_http_fallback);
   ADD ("garbage", test_garbage);
   ADD ("silence-and-status", test_silence_and_status);
+  g_test_add ("/juice/account/renews-credentials", Fixture, "stale-password", fixture_set_up,
+              test_renews_credentials, fixture_tear_down);
+  g_test_add ("/juice/account/gives-up-on-credentials", Fixture, "stale-password", fixture_set_up,
+              test_gives_up_on_credentials, fixture_tear_down);
 
   return g_test_run ();
 }
