@@ -96,6 +96,7 @@ show_demo (JuiceApplication *self)
 {
   ensure_demo (self);
   self->demo = TRUE;
+  g_object_set (get_window (self), "link-state", NULL, NULL);
   juice_window_set_devices (get_window (self), G_LIST_MODEL (self->demo_devices));
 }
 
@@ -145,6 +146,8 @@ start_account (JuiceApplication *self,
   if (self->account != NULL)
     juice_account_disconnect (self->account);
   g_set_object (&self->account, juice_account_new (cloud, client_id));
+  g_object_bind_property (self->account, "link-state", get_window (self), "link-state",
+                          G_BINDING_SYNC_CREATE);
   juice_account_set_mqtt_ca_file (self->account, self->ca_file);
   self->demo = FALSE;
   sync_actions (self);
@@ -388,6 +391,7 @@ sign_out_action (GSimpleAction *action,
   sync_actions (self);
 
   juice_window_set_devices (get_window (self), NULL);
+  g_object_set (get_window (self), "link-state", NULL, NULL);
   juice_credentials_clear_async (self->api_host, NULL, clear_cb, g_object_ref (self));
 }
 

@@ -33,6 +33,7 @@ struct _JuiceWindow
   JuiceDevice          *device;
   GListModel           *devices;
   GSettings            *settings;
+  char                 *link_state;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceWindow, juice_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -41,6 +42,7 @@ enum {
   PROP_0,
   PROP_DEVICE,
   PROP_DEVICES,
+  PROP_LINK_STATE,
   N_PROPS
 };
 
@@ -66,6 +68,26 @@ format_subtitle (JuiceWindow *self,
 
   /* Translators: "DELTA Pro · Online" */
   return g_strdup_printf (_("%s · %s"), product, state);
+}
+
+/* The live link is fine, or there is none to speak of (demo). */
+static gboolean
+is_link_trouble (JuiceWindow *self,
+                 const char  *link_state)
+{
+  return link_state != NULL && *link_state != '\0' && g_strcmp0 (link_state, "Connected") != 0 &&
+         g_strcmp0 (link_state, _("Connected")) != 0;
+}
+
+static char *
+format_link_state (JuiceWindow *self,
+                   const char  *link_state)
+{
+  if (link_state == NULL)
+    return g_strdup ("");
+
+  /* Translators: the state of the live link, "Live updates: Reconnecting in 4 s" */
+  return g_strdup_printf (_("Live updates: %s"), link_state);
 }
 
 static void
@@ -155,6 +177,7 @@ juice_window_dispose (GObject *object)
   g_clear_object (&self->device);
   g_clear_object (&self->devices);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->link_state, g_free);
 
   G_OBJECT_CLASS (juice_window_parent_class)->dispose (object);
 }
@@ -175,6 +198,10 @@ juice_window_get_property (GObject    *object,
 
     case PROP_DEVICES:
       g_value_set_object (value, self->devices);
+      break;
+
+    case PROP_LINK_STATE:
+      g_value_set_string (value, self->link_state);
       break;
 
     default:
@@ -200,6 +227,15 @@ juice_window_set_property (GObject      *object,
       juice_window_set_devices (self, g_value_get_object (value));
       break;
 
+    case PROP_LINK_STATE:
+      if (g_strcmp0 (self->link_state, g_value_get_string (value)) != 0)
+        {
+          g_free (self->link_state);
+          self->link_state = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -215,6 +251,10 @@ juice_window_class_init (JuiceWindowClass *klass)
   object_class->get_property = juice_window_get_property;
   object_class->set_property = juice_window_set_property;
 
+  /* The live link's state, shown when it is not "Connected"; NULL for none. */
+  properties[PROP_LINK_STATE] =
+    g_param_spec_string ("link-state", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_DEVICES] =
     g_param_spec_object ("devices", NULL, NULL, G_TYPE_LIST_MODEL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -240,6 +280,8 @@ juice_window_class_init (JuiceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, window_toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, on_device_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, is_link_trouble);
+  gtk_widget_class_bind_template_callback (widget_class, format_link_state);
   gtk_widget_class_install_action (widget_class, "win.show-devices", NULL, show_devices_action);
   gtk_widget_class_bind_template_callback (widget_class, format_subtitle);
 
@@ -321,8 +363,8 @@ juice_window_set_devices (JuiceWindow *self,
 
   g_set_object (&self->devices, devices);
   gtk_list_box_bind_model (self->device_list, devices, create_device_row, NULL, NULL);
-  if (devices == NULL)
-    juice_window_set_device (self, NULL);
+  /* Another list: show its first device, not one of the old list. */
+  juice_window_set_device (self, NULL);
 
   if (devices != NULL)
     {
