@@ -18,7 +18,7 @@ build_packages=(
 )
 test_packages=(
   xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring libsecret-tools
-  mosquitto mosquitto-clients openssl imagemagick valgrind
+  mosquitto mosquitto-clients openssl imagemagick valgrind python3-gi gir1.2-atspi-2.0
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
