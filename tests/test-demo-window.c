@@ -185,6 +185,19 @@ test_soc_follows_device (void)
 
     g_assert_nonnull (subtitle);
     g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (subtitle)), "Offline"));
+
+    /* ...and on the page itself, with the values kept. */
+    {
+      GtkWidget *page = find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
+      GtkWidget *warning = find_by_css_class (page, "warning");
+
+      g_assert_nonnull (warning);
+      g_assert_true (gtk_widget_get_visible (warning));
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (warning)), ==,
+                       "Offline: these values may be out of date");
+      g_assert_true (wait_for_label (soc_label, "12 %"));
+      save_screenshot (GTK_WIDGET (window), "demo-window-offline.png");
+    }
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

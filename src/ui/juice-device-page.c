@@ -111,6 +111,21 @@ format_watts (JuiceDevicePage *self,
   return juice_format_watts (watts, kilowatts);
 }
 
+static gboolean
+is_offline (JuiceDevicePage *self,
+            gboolean         online)
+{
+  return self->device != NULL && !online;
+}
+
+static char *
+format_offline (JuiceDevicePage *self,
+                gboolean         stale)
+{
+  return g_strdup (stale ? _("Offline: these values may be out of date")
+                         : _("Offline"));
+}
+
 /* "auto" shows kW above 1000 W; "watts" always W. */
 static gboolean
 power_unit_to_kilowatts (GValue   *value,
@@ -304,6 +319,8 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, format_soc);
   gtk_widget_class_bind_template_callback (widget_class, format_watts);
   gtk_widget_class_bind_template_callback (widget_class, format_remaining);
+  gtk_widget_class_bind_template_callback (widget_class, is_offline);
+  gtk_widget_class_bind_template_callback (widget_class, format_offline);
 }
 
 static void
