@@ -15,6 +15,7 @@
 #include "juice-device-page.h"
 #include "juice-sign-in-dialog.h"
 #include "juice-window.h"
+#include "ui-util.h"
 #include "mosquitto-fixture.h"
 #include "sim-broker-device.h"
 
@@ -39,50 +40,10 @@ capture_log (GLogLevelFlags   level,
   return G_LOG_WRITER_HANDLED;
 }
 
-static GtkWidget *
-find_by_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_by_css_class (GtkWidget  *widget,
-                   const char *css_class)
-{
-  if (gtk_widget_has_css_class (widget, css_class))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_css_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static const char *
 visible_page (JuiceWindow *window)
 {
-  GtkWidget *stack = find_by_type (GTK_WIDGET (window), GTK_TYPE_STACK);
+  GtkWidget *stack = ui_find_by_type (GTK_WIDGET (window), GTK_TYPE_STACK);
 
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
@@ -270,7 +231,7 @@ test_app (void)
   g_assert_nonnull (juice_application_get_account (app));
   g_assert_cmpstr (juice_device_get_name (juice_window_get_device (the_window)), ==, "Cabin");
 
-  label_widget = find_by_css_class (GTK_WIDGET (the_window), "juice-soc");
+  label_widget = ui_find_by_css_class (GTK_WIDGET (the_window), "juice-soc");
   want_label = "56 %";
   g_assert_true (wait_for (label_is, NULL, 10000));
 

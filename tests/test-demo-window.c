@@ -14,48 +14,9 @@
 #include "juice-values-page.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
+#include "ui-util.h"
 
 #define SN "DCABZ8A1B2C3D4E5"
-
-static GtkWidget *
-find_by_css_class (GtkWidget  *widget,
-                   const char *css_class)
-{
-  if (gtk_widget_has_css_class (widget, css_class))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_css_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_by_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 /* A window on a list of this one device, as the demo shows it. */
 static JuiceWindow *
@@ -69,15 +30,6 @@ new_window (JuiceDevice *device)
   g_assert_true (juice_window_get_device (window) == device);
 
   return window;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
 }
 
 static gboolean
@@ -99,38 +51,6 @@ wait_for_label (GtkWidget  *label,
 
 /* Renders @widget as it is on screen into the test artifacts folder. */
 static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("JUICE_ARTIFACTS_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (dir == NULL)
-    return;
-
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  gsk_render_node_unref (node);
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
 test_soc_follows_device (void)
 {
   g_autoptr(JuiceSimDevice) sim = juice_sim_device_new (SN);
@@ -147,11 +67,11 @@ test_soc_follows_device (void)
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
 
-  soc_label = find_by_css_class (GTK_WIDGET (window), "juice-soc");
+  soc_label = ui_find_by_css_class (GTK_WIDGET (window), "juice-soc");
   g_assert_nonnull (soc_label);
   g_assert_true (wait_for_label (soc_label, "56 %"));
 
-  title = find_by_css_class (GTK_WIDGET (window), "title");
+  title = ui_find_by_css_class (GTK_WIDGET (window), "title");
   g_assert_nonnull (title);
 
   /* The sim changes, the label follows through the bindings. */
@@ -164,7 +84,7 @@ test_soc_follows_device (void)
   g_assert_true (wait_for_label (soc_label, "12 %"));
 
   /* Input power follows the sun at noon. */
-  watts_labels = find_by_css_class (GTK_WIDGET (window), "juice-watts");
+  watts_labels = ui_find_by_css_class (GTK_WIDGET (window), "juice-watts");
   g_assert_nonnull (watts_labels);
   {
     g_autofree char *want = juice_format_watts (juice_device_get_watts_in (device), TRUE);
@@ -173,35 +93,35 @@ test_soc_follows_device (void)
     g_assert_true (wait_for_label (watts_labels, want));
   }
 
-  wait_ms (200);
-  save_screenshot (GTK_WIDGET (window), "demo-window.png");
+  ui_wait_ms (200);
+  ui_save_screenshot (GTK_WIDGET (window), "demo-window.png");
 
   /* Offline is shown in the subtitle. */
   juice_sim_device_set_online (sim, FALSE);
-  wait_ms (50);
+  ui_wait_ms (50);
   {
-    GtkWidget *header = find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_TITLE);
-    GtkWidget *subtitle = find_by_css_class (header, "subtitle");
+    GtkWidget *header = ui_find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_TITLE);
+    GtkWidget *subtitle = ui_find_by_css_class (header, "subtitle");
 
     g_assert_nonnull (subtitle);
     g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (subtitle)), "Offline"));
 
     /* ...and on the page itself, with the values kept. */
     {
-      GtkWidget *page = find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
-      GtkWidget *warning = find_by_css_class (page, "warning");
+      GtkWidget *page = ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
+      GtkWidget *warning = ui_find_by_css_class (page, "warning");
 
       g_assert_nonnull (warning);
       g_assert_true (gtk_widget_get_visible (warning));
       g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (warning)), ==,
                        "Offline: these values may be out of date");
       g_assert_true (wait_for_label (soc_label, "12 %"));
-      save_screenshot (GTK_WIDGET (window), "demo-window-offline.png");
+      ui_save_screenshot (GTK_WIDGET (window), "demo-window-offline.png");
     }
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (50);
+  ui_wait_ms (50);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
@@ -247,7 +167,7 @@ wait_until_settled (JuiceDevice *device,
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   /* Past the settle delay of scales, then until the device confirmed. */
-  wait_ms (700);
+  ui_wait_ms (700);
   while (g_get_monotonic_time () < end)
     {
       if (!juice_device_is_setting_pending (device, setting))
@@ -334,13 +254,13 @@ test_controls (void)
   g_assert_true (juice_sim_device_get_quota_int (sim, "mppt.cfgDcChgCurrent", &v));
   g_assert_cmpint (v, ==, 6000);
 
-  wait_ms (300);
+  ui_wait_ms (300);
   /* The whole page, scrolled parts included. */
   {
-    GtkWidget *page = find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
+    GtkWidget *page = ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
 
     g_assert_nonnull (page);
-    save_screenshot (page, "device-page-controls.png");
+    ui_save_screenshot (page, "device-page-controls.png");
   }
 
   /* A refusal rolls the switch back and says why in a toast. */
@@ -352,13 +272,13 @@ test_controls (void)
 
     gtk_switch_set_active (GTK_SWITCH (control), !before);
     g_assert_true (wait_until_settled (device, "car-output"));
-    wait_ms (100);
+    ui_wait_ms (100);
     g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (control)), ==, before);
     g_assert_nonnull (find_toast_label (GTK_WIDGET (window), "refused"));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (100);
+  ui_wait_ms (100);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
@@ -383,9 +303,9 @@ test_all_values (void)
 
   /* Ctrl+F opens All Values with the search focused. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search-values", NULL));
-  wait_ms (100);
-  page = JUICE_VALUES_PAGE (find_by_type (GTK_WIDGET (window), JUICE_TYPE_VALUES_PAGE));
-  search = find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
+  ui_wait_ms (100);
+  page = JUICE_VALUES_PAGE (ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_VALUES_PAGE));
+  search = ui_find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
   {
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
 
@@ -402,28 +322,28 @@ test_all_values (void)
     g_autoptr(JsonNode) report = json_from_string ("{\"vendor.newThing\":7}", NULL);
 
     juice_device_apply_report (device, report, NULL);
-    wait_ms (50);
+    ui_wait_ms (50);
     gtk_editable_set_text (GTK_EDITABLE (search), "");
     g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, all + 1);
   }
 
   /* Search by label, by raw key, and nothing. */
   gtk_editable_set_text (GTK_EDITABLE (search), "solar");
-  wait_ms (400);
+  ui_wait_ms (400);
   g_assert_cmpuint (juice_values_page_get_n_shown (page), >, 3);
   g_assert_cmpuint (juice_values_page_get_n_shown (page), <, 30);
-  save_screenshot (GTK_WIDGET (window), "all-values-solar.png");
+  ui_save_screenshot (GTK_WIDGET (window), "all-values-solar.png");
 
   gtk_editable_set_text (GTK_EDITABLE (search), "bmsmaster.cellvol");
-  wait_ms (400);
+  ui_wait_ms (400);
   g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, 1);
 
   gtk_editable_set_text (GTK_EDITABLE (search), "zzzz-no-such-thing");
-  wait_ms (400);
+  ui_wait_ms (400);
   g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (100);
+  ui_wait_ms (100);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
@@ -448,7 +368,7 @@ test_preferences_and_dark (void)
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
 
-  watts_label = find_by_css_class (GTK_WIDGET (window), "juice-watts");
+  watts_label = ui_find_by_css_class (GTK_WIDGET (window), "juice-watts");
   kw = juice_format_watts (juice_device_get_watts_in (device), TRUE);
   w = juice_format_watts (juice_device_get_watts_in (device), FALSE);
   g_assert_cmpint (juice_device_get_watts_in (device), >=, 1000);
@@ -457,7 +377,7 @@ test_preferences_and_dark (void)
   /* Choosing "Always watts" in Preferences changes the setting and the page. */
   prefs = juice_preferences_window_new (GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (prefs));
-  combo = find_by_type (prefs, ADW_TYPE_COMBO_ROW);
+  combo = ui_find_by_type (prefs, ADW_TYPE_COMBO_ROW);
   g_assert_nonnull (combo);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, 0);
   adw_combo_row_set_selected (ADW_COMBO_ROW (combo), 1);
@@ -467,21 +387,21 @@ test_preferences_and_dark (void)
     g_assert_cmpstr (unit, ==, "watts");
   }
   g_assert_true (wait_for_label (watts_label, w));
-  wait_ms (100);
-  save_screenshot (prefs, "preferences.png");
+  ui_wait_ms (100);
+  ui_save_screenshot (prefs, "preferences.png");
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_settings_reset (settings, "power-unit");
   g_assert_true (wait_for_label (watts_label, kw));
 
   /* Dark mode: the same page with libadwaita's dark colours. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_ms (300);
+  ui_wait_ms (300);
   g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  save_screenshot (GTK_WIDGET (window), "demo-window-dark.png");
+  ui_save_screenshot (GTK_WIDGET (window), "demo-window-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_ms (100);
+  ui_wait_ms (100);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
