@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "juice-device-page.h"
+#include "juice-device-row.h"
 #include "juice-error.h"
 #include "juice-setting-row.h"
 #include "juice-preferences-window.h"
@@ -406,6 +407,70 @@ test_preferences_and_dark (void)
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
 
+/* Tab through the whole window: every setting's control takes the focus. */
+static void
+test_keyboard (void)
+{
+  g_autoptr(JuiceSimDevice) sim = juice_sim_device_new (SN);
+  g_autoptr(JuiceDevice) device = juice_device_new (SN, juice_device_profile_delta_pro ());
+  g_autoptr(GHashTable) reached = g_hash_table_new (NULL, NULL);
+  const JuiceDeviceProfile *profile = juice_device_profile_delta_pro ();
+  JuiceWindow *window;
+  guint n_controls = 0;
+
+  g_object_set (sim, "report-interval-ms", 0, NULL);
+  juice_sim_device_attach (sim, device);
+  window = new_window (device);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Laid out, as a person would see it before pressing a key. */
+  ui_wait_ms (500);
+
+  /* F6 takes the focus from the device list into the page; Tab then
+   * walks every control. */
+  gtk_widget_grab_focus (ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_ROW));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-pane", NULL));
+  {
+    GtkWidget *page = ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
+    GtkWidget *content = gtk_widget_get_parent (gtk_widget_get_parent (gtk_widget_get_parent (page)));
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+    g_assert_nonnull (focus);
+    g_assert_false (JUICE_IS_DEVICE_ROW (focus));
+    (void) content;
+  }
+
+  for (guint i = 0; i < 600; i++)
+    {
+      GtkWidget *focus;
+
+      gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+        if (JUICE_IS_SETTING_ROW (w))
+          {
+            g_hash_table_add (reached, (gpointer) juice_setting_row_get_setting (JUICE_SETTING_ROW (w)));
+            break;
+          }
+    }
+
+  for (guint i = 0; i < profile->n_settings; i++)
+    {
+      if (!g_hash_table_contains (reached, &profile->settings[i]))
+        g_test_message ("not reached by Tab: %s", profile->settings[i].name);
+      else
+        n_controls++;
+    }
+  g_assert_cmpuint (n_controls, ==, profile->n_settings);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_wait_ms (100);
+  g_assert_finalize_object (g_steal_pointer (&device));
+  g_assert_finalize_object (g_steal_pointer (&sim));
+}
+
 static void
 test_formatting (void)
 {
@@ -450,6 +515,7 @@ main (int   argc,
   g_test_add_func ("/juice/ui/demo-window/controls", test_controls);
   g_test_add_func ("/juice/ui/demo-window/all-values", test_all_values);
   g_test_add_func ("/juice/ui/demo-window/preferences-and-dark", test_preferences_and_dark);
+  g_test_add_func ("/juice/ui/demo-window/keyboard", test_keyboard);
 
   return g_test_run ();
 }

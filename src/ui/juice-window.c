@@ -145,6 +145,30 @@ on_device_row_activated (JuiceWindow   *self,
 {
   juice_window_set_device (self, juice_device_row_get_device (JUICE_DEVICE_ROW (row)));
   adw_leaflet_set_visible_child (self->leaflet, self->content);
+
+  /* Tab does not cross from the sidebar into the page: Enter does. */
+  gtk_widget_child_focus (self->content, GTK_DIR_TAB_FORWARD);
+}
+
+/* F6 moves the focus between the device list and the page, as in other
+ * GNOME apps with a sidebar. */
+static void
+switch_pane_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  JuiceWindow *self = JUICE_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean in_content = focus != NULL && gtk_widget_is_ancestor (focus, self->content);
+
+  if (in_content || adw_leaflet_get_folded (self->leaflet))
+    {
+      if (adw_leaflet_get_folded (self->leaflet))
+        adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      gtk_widget_child_focus (GTK_WIDGET (self->device_list), GTK_DIR_TAB_FORWARD);
+    }
+  else
+    gtk_widget_child_focus (self->content, GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -283,6 +307,8 @@ juice_window_class_init (JuiceWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, is_link_trouble);
   gtk_widget_class_bind_template_callback (widget_class, format_link_state);
   gtk_widget_class_install_action (widget_class, "win.show-devices", NULL, show_devices_action);
+  gtk_widget_class_install_action (widget_class, "win.switch-pane", NULL, switch_pane_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.switch-pane", NULL);
   gtk_widget_class_bind_template_callback (widget_class, format_subtitle);
 
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
