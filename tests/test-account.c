@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "device-util.h"
 #include "fake-cloud.h"
 #include "juice-account.h"
 #include "juice-error.h"
@@ -183,54 +184,6 @@ test_reports (Fixture       *f,
   g_assert_true (wait_until (soc_arrived, f, 5000));
 }
 
-typedef struct
-{
-  gboolean done;
-  gboolean ok;
-  GError  *error;
-} Result;
-
-static void
-set_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  Result *r = user_data;
-
-  r->ok = juice_device_set_finish (JUICE_DEVICE (object), result, &r->error);
-  r->done = TRUE;
-}
-
-static gboolean
-set_and_wait (JuiceDevice *device,
-              const char  *setting,
-              gint64       value,
-              GError     **error)
-{
-  Result r = { 0 };
-
-  juice_device_set_async (device, setting, value, NULL, set_cb, &r);
-  while (!r.done)
-    g_main_context_iteration (NULL, TRUE);
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-  return r.ok;
-}
-
-static gint64
-other_value (const JuiceSettingInfo *setting,
-             gint64                  current)
-{
-  if (setting->kind == JUICE_SETTING_SWITCH)
-    return !current;
-  if (setting->kind == JUICE_SETTING_RANGE)
-    return current == setting->max ? setting->min : setting->max;
-  for (guint i = 0; setting->options[i].label != NULL; i++)
-    if (setting->options[i].value != current)
-      return setting->options[i].value;
-  g_assert_not_reached ();
-}
-
 static void
 test_every_setting_over_mqtt (Fixture       *f,
                               gconstpointer  data)
@@ -246,8 +199,8 @@ test_every_setting_over_mqtt (Fixture       *f,
       gint64 before, want, on_sim;
 
       g_assert_true (juice_device_get_setting_value (f->device, setting->name, &before));
-      want = other_value (setting, before);
-      g_assert_true (set_and_wait (f->device, setting->name, want, &error));
+      want = device_util_other_value (setting, before);
+      g_assert_true (device_util_set_and_wait (f->device, setting->name, want, &error));
       g_assert_no_error (error);
 
       /* The command crossed the broker, and the device really changed. */
@@ -270,7 +223,7 @@ test_refused_and_lost (Fixture       *f,
   g_assert_true (juice_device_get_setting_value (f->device, "car-output", &before));
 
   juice_sim_device_set_refuse_commands (f->sim, TRUE);
-  g_assert_false (set_and_wait (f->device, "car-output", !before, &error));
+  g_assert_false (device_util_set_and_wait (f->device, "car-output", !before, &error));
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED);
   g_clear_error (&error);
   g_assert_true (juice_device_get_setting_value (f->device, "car-output", &v));
@@ -281,7 +234,7 @@ test_refused_and_lost (Fixture       *f,
   juice_device_set_command_timeout (f->device, 1500);
   juice_sim_device_set_drop_replies (f->sim, TRUE);
   g_object_set (f->sim, "apply-delay-ms", 60000, NULL);
-  g_assert_false (set_and_wait (f->device, "car-output", !before, &error));
+  g_assert_false (device_util_set_and_wait (f->device, "car-output", !before, &error));
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT);
   g_assert_true (juice_device_get_setting_value (f->device, "car-output", &v));
   g_assert_cmpint (v, ==, before);
@@ -339,7 +292,7 @@ test_http_fallback (Fixture       *f,
   while (link_connected (f))
     g_main_context_iteration (NULL, TRUE);
 
-  g_assert_true (set_and_wait (f->device, "charge-limit", 77, &error));
+  g_assert_true (device_util_set_and_wait (f->device, "charge-limit", 77, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_cloud_count_requests (f->fake, "PUT", NULL), ==, puts + 1);
   g_assert_true (juice_sim_device_get_quota_int (f->sim, "ems.maxChargeSoc", &v));

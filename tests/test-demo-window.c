@@ -64,9 +64,7 @@ test_soc_follows_device (void)
   juice_sim_device_attach (sim, device);
 
   window = new_window (device);
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
+  ui_present (GTK_WINDOW (window));
 
   soc_label = ui_find_by_css_class (GTK_WIDGET (window), "juice-soc");
   g_assert_nonnull (soc_label);
@@ -127,38 +125,27 @@ test_soc_follows_device (void)
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
 
+static gboolean
+is_setting_row (GtkWidget     *widget,
+                gconstpointer  name)
+{
+  return JUICE_IS_SETTING_ROW (widget) &&
+         (name == NULL ||
+          g_strcmp0 (juice_setting_row_get_setting (JUICE_SETTING_ROW (widget))->name, name) == 0);
+}
+
 static JuiceSettingRow *
 find_setting_row (GtkWidget  *widget,
                   const char *name)
 {
-  if (JUICE_IS_SETTING_ROW (widget) &&
-      g_strcmp0 (juice_setting_row_get_setting (JUICE_SETTING_ROW (widget))->name, name) == 0)
-    return JUICE_SETTING_ROW (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      JuiceSettingRow *found = find_setting_row (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  return (JuiceSettingRow *) ui_find (widget, is_setting_row, name);
 }
 
-static guint
-count_setting_rows (GtkWidget *widget)
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  needle)
 {
-  guint n = JUICE_IS_SETTING_ROW (widget) ? 1 : 0;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    n += count_setting_rows (child);
-
-  return n;
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle);
 }
 
 static gboolean
@@ -179,26 +166,6 @@ wait_until_settled (JuiceDevice *device,
   return FALSE;
 }
 
-static GtkWidget *
-find_toast_label (GtkWidget  *widget,
-                  const char *needle)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_toast_label (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_controls (void)
 {
@@ -217,12 +184,10 @@ test_controls (void)
 
   window = new_window (device);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 2600);
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
+  ui_present (GTK_WINDOW (window));
 
   /* Every setting of the profile has a control. */
-  g_assert_cmpuint (count_setting_rows (GTK_WIDGET (window)), ==, profile->n_settings);
+  g_assert_cmpuint (ui_count (GTK_WIDGET (window), is_setting_row, NULL), ==, profile->n_settings);
 
   /* The AC output switch sends the command the device sees, then confirms. */
   row = find_setting_row (GTK_WIDGET (window), "ac-output");
@@ -275,7 +240,7 @@ test_controls (void)
     g_assert_true (wait_until_settled (device, "car-output"));
     ui_wait_ms (100);
     g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (control)), ==, before);
-    g_assert_nonnull (find_toast_label (GTK_WIDGET (window), "refused"));
+    g_assert_nonnull (ui_find (GTK_WIDGET (window), is_label_with, "refused"));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -298,9 +263,7 @@ test_all_values (void)
   juice_sim_device_attach (sim, device);
 
   window = new_window (device);
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
+  ui_present (GTK_WINDOW (window));
 
   /* Ctrl+F opens All Values with the search focused. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search-values", NULL));
@@ -365,9 +328,7 @@ test_preferences_and_dark (void)
   juice_sim_device_step (sim, 1);
 
   window = new_window (device);
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
+  ui_present (GTK_WINDOW (window));
 
   watts_label = ui_find_by_css_class (GTK_WIDGET (window), "juice-watts");
   kw = juice_format_watts (juice_device_get_watts_in (device), TRUE);
@@ -421,9 +382,7 @@ test_keyboard (void)
   g_object_set (sim, "report-interval-ms", 0, NULL);
   juice_sim_device_attach (sim, device);
   window = new_window (device);
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
+  ui_present (GTK_WINDOW (window));
 
   /* Laid out, as a person would see it before pressing a key. */
   ui_wait_ms (500);

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "device-util.h"
 #include "juice-device.h"
 #include "juice-error.h"
 #include "juice-sim-device.h"
@@ -43,67 +44,6 @@ fixture_tear_down (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&f->sim));
 }
 
-typedef struct
-{
-  GError  *error;
-  gboolean done;
-  gboolean ok;
-} Result;
-
-static void
-set_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  Result *r = user_data;
-
-  r->ok = juice_device_set_finish (JUICE_DEVICE (object), result, &r->error);
-  r->done = TRUE;
-}
-
-static gboolean
-set_and_wait (Fixture    *f,
-              const char *setting,
-              gint64      value,
-              GError    **error)
-{
-  Result r = { 0 };
-
-  juice_device_set_async (f->device, setting, value, NULL, set_cb, &r);
-  while (!r.done)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (r.error != NULL)
-    g_propagate_error (error, r.error);
-  return r.ok;
-}
-
-/* A valid value that differs from the current one. */
-static gint64
-other_value (const JuiceSettingInfo *setting,
-             gint64                  current)
-{
-  switch (setting->kind)
-    {
-    case JUICE_SETTING_SWITCH:
-      return current ? 0 : 1;
-
-    case JUICE_SETTING_RANGE:
-      return current == setting->max ? setting->min : setting->max;
-
-    case JUICE_SETTING_CHOICE:
-      for (guint i = 0; setting->options[i].label != NULL; i++)
-        if (setting->options[i].value != current)
-          return setting->options[i].value;
-      break;
-
-    default:
-      break;
-    }
-
-  g_assert_not_reached ();
-}
-
 static void
 test_every_setting (Fixture       *f,
                     gconstpointer  data)
@@ -119,10 +59,10 @@ test_every_setting (Fixture       *f,
       gint64 before, want, shown, on_sim;
 
       g_assert_true (juice_device_get_setting_value (f->device, setting->name, &before));
-      want = other_value (setting, before);
+      want = device_util_other_value (setting, before);
 
       g_test_message ("%s: %" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT, setting->name, before, want);
-      g_assert_true (set_and_wait (f, setting->name, want, &error));
+      g_assert_true (device_util_set_and_wait (f->device, setting->name, want, &error));
       g_assert_no_error (error);
 
       /* Confirmed by the device's own readback, and the sim really changed. */
@@ -159,7 +99,7 @@ static void
 test_optimistic_then_confirmed (Fixture       *f,
                                 gconstpointer  data)
 {
-  Result r = { 0 };
+  SetResult r = { 0 };
   gint64 v;
 
   juice_sim_device_set_quota_int (f->sim, "ems.maxChargeSoc", 100);
@@ -168,7 +108,7 @@ test_optimistic_then_confirmed (Fixture       *f,
   n_setting_changed = 0;
   g_signal_connect (f->device, "setting-changed::charge-limit",
                     G_CALLBACK (on_setting_changed), NULL);
-  juice_device_set_async (f->device, "charge-limit", 80, NULL, set_cb, &r);
+  juice_device_set_async (f->device, "charge-limit", 80, NULL, device_util_set_cb, &r);
 
   /* Shown at once, pending, the device unchanged so far. */
   g_assert_true (juice_device_is_setting_pending (f->device, "charge-limit"));
@@ -193,15 +133,15 @@ test_invalid_values (Fixture       *f,
   g_autoptr(GError) error = NULL;
   gint64 v;
 
-  g_assert_false (set_and_wait (f, "charge-limit", 101, &error));
+  g_assert_false (device_util_set_and_wait (f->device, "charge-limit", 101, &error));
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE);
   g_clear_error (&error);
 
-  g_assert_false (set_and_wait (f, "car-input-current", 5000, &error));
+  g_assert_false (device_util_set_and_wait (f->device, "car-input-current", 5000, &error));
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE);
   g_clear_error (&error);
 
-  g_assert_false (set_and_wait (f, "no-such-setting", 1, &error));
+  g_assert_false (device_util_set_and_wait (f->device, "no-such-setting", 1, &error));
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_UNKNOWN_SETTING);
   g_clear_error (&error);
 
@@ -216,7 +156,7 @@ send_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Result *r = user_data;
+  SetResult *r = user_data;
 
   r->ok = juice_transport_send_command_finish (JUICE_TRANSPORT (object), result, &r->error);
   r->done = TRUE;
@@ -248,7 +188,7 @@ test_sim_refuses_out_of_range (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(JsonNode) node = json_from_string (bad[i], NULL);
-      Result r = { 0 };
+      SetResult r = { 0 };
 
       g_assert_cmpint (juice_sim_device_handle_command (f->sim, NULL, json_node_get_object (node)), ==, 1);
 
@@ -279,7 +219,7 @@ test_refused_rolls_back (Fixture       *f,
   g_assert_true (juice_device_get_setting_value (f->device, "car-output", &before));
   juice_sim_device_set_refuse_commands (f->sim, TRUE);
 
-  g_assert_false (set_and_wait (f, "car-output", !before, &error));
+  g_assert_false (device_util_set_and_wait (f->device, "car-output", !before, &error));
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED);
   g_assert_false (juice_device_is_setting_pending (f->device, "car-output"));
   g_assert_true (juice_device_get_setting_value (f->device, "car-output", &v));
@@ -301,7 +241,7 @@ test_lost_reply_times_out (Fixture       *f,
   g_assert_true (juice_device_get_setting_value (f->device, "beep", &before));
 
   start = g_get_monotonic_time ();
-  g_assert_false (set_and_wait (f, "beep", !before, &error));
+  g_assert_false (device_util_set_and_wait (f->device, "beep", !before, &error));
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 290 * 1000);
   g_assert_true (juice_device_get_setting_value (f->device, "beep", &v));
@@ -318,7 +258,7 @@ test_offline (Fixture       *f,
   g_assert_false (juice_device_get_online (f->device));
   g_assert_true (juice_device_get_stale (f->device));
 
-  g_assert_false (set_and_wait (f, "car-output", 1, &error));
+  g_assert_false (device_util_set_and_wait (f->device, "car-output", 1, &error));
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_OFFLINE);
 
   juice_sim_device_set_online (f->sim, TRUE);
@@ -331,11 +271,11 @@ static void
 test_superseded (Fixture       *f,
                  gconstpointer  data)
 {
-  Result first = { 0 }, second = { 0 };
+  SetResult first = { 0 }, second = { 0 };
   gint64 v;
 
-  juice_device_set_async (f->device, "charge-limit", 70, NULL, set_cb, &first);
-  juice_device_set_async (f->device, "charge-limit", 90, NULL, set_cb, &second);
+  juice_device_set_async (f->device, "charge-limit", 70, NULL, device_util_set_cb, &first);
+  juice_device_set_async (f->device, "charge-limit", 90, NULL, device_util_set_cb, &second);
   while (!first.done || !second.done)
     g_main_context_iteration (NULL, TRUE);
 

@@ -6,17 +6,18 @@
 #include "ui-util.h"
 
 GtkWidget *
-ui_find_by_css_class (GtkWidget  *widget,
-                   const char *css_class)
+ui_find (GtkWidget   *widget,
+         UiPredicate  predicate,
+         gconstpointer data)
 {
-  if (gtk_widget_has_css_class (widget, css_class))
+  if (predicate (widget, data))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = ui_find_by_css_class (child, css_class);
+      GtkWidget *found = ui_find (child, predicate, data);
 
       if (found != NULL)
         return found;
@@ -25,24 +26,55 @@ ui_find_by_css_class (GtkWidget  *widget,
   return NULL;
 }
 
-GtkWidget *
-ui_find_by_type (GtkWidget *widget,
-              GType      type)
+guint
+ui_count (GtkWidget     *widget,
+          UiPredicate    predicate,
+          gconstpointer  data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
+  guint n = predicate (widget, data) ? 1 : 0;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = ui_find_by_type (child, type);
+    n += ui_count (child, predicate, data);
 
-      if (found != NULL)
-        return found;
-    }
+  return n;
+}
 
-  return NULL;
+static gboolean
+has_css_class (GtkWidget     *widget,
+               gconstpointer  css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+ui_find_by_css_class (GtkWidget  *widget,
+                      const char *css_class)
+{
+  return ui_find (widget, has_css_class, css_class);
+}
+
+GtkWidget *
+ui_find_by_type (GtkWidget *widget,
+                 GType      type)
+{
+  return ui_find (widget, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+void
+ui_present (GtkWindow *window)
+{
+  gtk_window_present (window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
 }
 
 void
@@ -56,7 +88,7 @@ ui_wait_ms (guint ms)
 
 void
 ui_save_screenshot (GtkWidget  *widget,
-                 const char *name)
+                    const char *name)
 {
   const char *dir = g_getenv ("JUICE_ARTIFACTS_DIR");
   g_autofree char *path = NULL;
