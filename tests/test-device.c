@@ -7,6 +7,7 @@
 
 #include "juice-device.h"
 #include "juice-error.h"
+#include "juice-json.h"
 #include "juice-sim-device.h"
 
 typedef struct
@@ -373,6 +374,85 @@ test_build_command (void)
   g_assert_finalize_object (g_steal_pointer (&device));
 }
 
+static char *
+nested_report (guint levels)
+{
+  GString *str = g_string_new ("{\"params\":{\"vendor.deep\":");
+
+  /* The envelope and params are two levels; the arrays make up the rest. */
+  for (guint i = 2; i < levels; i++)
+    g_string_append_c (str, '[');
+  g_string_append_c (str, '1');
+  for (guint i = 2; i < levels; i++)
+    g_string_append_c (str, ']');
+  g_string_append (str, "}}");
+
+  return g_string_free (str, FALSE);
+}
+
+/* Small payloads keep the depth limit too: 12.8 KB nested 6,400 deep used
+ * to pass because only payloads over 16 KiB were scanned. */
+static void
+test_deep_small (void)
+{
+  g_autoptr(JuiceDevice) device = new_device ();
+  g_autofree char *at_limit = nested_report (32);
+  g_autofree char *over_limit = nested_report (33);
+  g_autofree char *very_deep = nested_report (6400);
+  guint rejected;
+  int n;
+
+  g_assert_cmpuint (strlen (very_deep), <, 16 * 1024);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *payload = i == 0 ? over_limit : very_deep;
+
+      rejected = juice_device_get_n_rejected (device);
+      n = juice_device_apply_report_bytes (device, payload, -1, &error);
+      g_assert_cmpint (n, ==, -1);
+      g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (error->message, "deeper"));
+      g_assert_cmpuint (juice_device_get_n_rejected (device), ==, rejected + 1);
+      g_assert_null (juice_device_get_quota (device, "vendor.deep"));
+    }
+
+  n = juice_device_apply_report_bytes (device, at_limit, -1, NULL);
+  g_assert_cmpint (n, ==, 1);
+  g_assert_nonnull (juice_device_get_quota (device, "vendor.deep"));
+
+  /* Brackets inside strings do not count. */
+  n = apply (device, "{\"vendor.text\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}", NULL);
+  g_assert_cmpint (n, ==, 1);
+
+  g_assert_finalize_object (g_steal_pointer (&device));
+}
+
+static void
+test_json_parse_limits (void)
+{
+  g_autofree char *deep = nested_report (9);
+  g_autoptr(JsonNode) ok = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) large = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A few dozen bytes, one level too deep for a limit of 8. */
+  refused = juice_json_parse (deep, -1, 4096, 8, &error);
+  g_assert_null (refused);
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  ok = juice_json_parse (deep, -1, 4096, 9, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (juice_json_node_depth (ok, 100), ==, 9);
+
+  large = juice_json_parse (deep, -1, strlen (deep) - 1, 100, &error);
+  g_assert_null (large);
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +464,8 @@ main (int   argc,
   g_test_add_func ("/juice/device/detail", test_detail);
   g_test_add_func ("/juice/device/garbage", test_garbage);
   g_test_add_func ("/juice/device/build-command", test_build_command);
+  g_test_add_func ("/juice/device/deep-small", test_deep_small);
+  g_test_add_func ("/juice/json/parse-limits", test_json_parse_limits);
 
   return g_test_run ();
 }

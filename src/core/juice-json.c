@@ -157,8 +157,6 @@ juice_json_node_depth (JsonNode *node,
   return 0;
 }
 
-#define SMALL_PAYLOAD (16 * 1024)
-
 /* json-glib parses recursively: refuse deep nesting before it sees the bytes,
  * so a hostile payload cannot exhaust the stack. */
 static gboolean
@@ -239,9 +237,8 @@ juice_json_parse (const char  *data,
       return NULL;
     }
 
-  /* Small payloads cannot nest deep enough to hurt the stack: skip the scan
-   * on the hot path of ordinary reports. */
-  if ((gsize) length > SMALL_PAYLOAD && !nesting_within (data, length, max_depth))
+  /* Every payload, small ones too: the limit is the depth, not the size. */
+  if (!nesting_within (data, length, max_depth))
     {
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                    "Message nests deeper than %u levels", max_depth);
