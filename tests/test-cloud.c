@@ -441,6 +441,34 @@ test_set (Fixture       *f,
   assert_fresh_signatures (f->fake);
 }
 
+/* Parameters the signer cannot flatten end the task with an error; none is
+ * sent (it used to crash on strlen (NULL)). */
+static void
+test_set_unsignable (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"cmdSet\":32,\"id\":81,\"enabled\":");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < JUICE_SIGN_MAX_DEPTH + 8; i++)
+    g_string_append_c (deep, '[');
+  g_string_append_c (deep, '1');
+  for (guint i = 0; i < JUICE_SIGN_MAX_DEPTH + 8; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+
+  g_assert_false (set_quota (f->cloud, SN1, deep->str, &error));
+  g_assert_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "could not be signed"));
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
+  g_clear_error (&error);
+
+  /* and the client still works afterwards */
+  g_assert_true (set_quota (f->cloud, SN1, "{\"cmdSet\":32,\"id\":81,\"enabled\":1}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 1);
+}
+
 static void
 test_set_refused (Fixture       *f,
                   gconstpointer  data)
@@ -1332,6 +1360,7 @@ main (int   argc,
   ADD ("quota-selected", test_quota_selected);
   ADD ("set", test_set);
   ADD ("set-refused", test_set_refused);
+  ADD ("set-unsignable", test_set_unsignable);
   ADD ("unknown-device", test_unknown_device);
   ADD ("auth/wrong-access-key", test_wrong_access_key);
   ADD ("auth/wrong-secret", test_wrong_secret);

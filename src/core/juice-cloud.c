@@ -750,10 +750,12 @@ build_url (JuiceCloud *self,
   return g_string_free (url, FALSE);
 }
 
-/* Signs afresh for every attempt: a retry is a new request. */
-static void
-sign_message (JuiceCloud *self,
-              Request    *request)
+/* Signs afresh for every attempt: a retry is a new request. Fails when the
+ * parameters cannot be flattened (not an object, nested too deep). */
+static gboolean
+sign_message (JuiceCloud  *self,
+              Request     *request,
+              GError     **error)
 {
   g_autofree char *nonce = juice_sign_new_nonce ();
   g_autofree char *timestamp = juice_sign_new_timestamp ();
@@ -763,6 +765,15 @@ sign_message (JuiceCloud *self,
 
   string = juice_sign_build_string (request->body, request->query, self->access_key,
                                     nonce, timestamp);
+  if (string == NULL)
+    {
+      g_set_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_MALFORMED,
+                   _("The request to %s could not be signed: its parameters are not an object "
+                     "or nest deeper than %d levels."),
+                   request->path, JUICE_SIGN_MAX_DEPTH);
+      return FALSE;
+    }
+
   sign = juice_sign_compute (self->secret_key, string);
   explicit_bzero (string, strlen (string));
 
@@ -771,6 +782,8 @@ sign_message (JuiceCloud *self,
   soup_message_headers_replace (headers, "nonce", nonce);
   soup_message_headers_replace (headers, "timestamp", timestamp);
   soup_message_headers_replace (headers, "sign", sign);
+
+  return TRUE;
 }
 
 static void
@@ -782,7 +795,9 @@ message_restarted_cb (SoupMessage *message,
 
   /* The service refuses a nonce and timestamp it has seen. */
   g_debug ("%s %s: re-sent by libsoup, signed again", request->method, request->path);
-  sign_message (self, request);
+  /* The same parameters were signed for the first send. */
+  if (!sign_message (self, request, NULL))
+    g_assert_not_reached ();
 }
 
 static void
@@ -792,6 +807,7 @@ request_start_attempt (GTask *task)
   Request *request = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *url = build_url (self, request);
+  GError *error = NULL;
 
   g_assert (request->message == NULL);
 
@@ -822,7 +838,11 @@ request_start_attempt (GTask *task)
   else
     g_signal_connect (request->message, "restarted", G_CALLBACK (message_restarted_cb), task);
 
-  sign_message (self, request);
+  if (!sign_message (self, request, &error))
+    {
+      request_fail (task, g_steal_pointer (&error), FALSE);
+      return;
+    }
 
   if (request->body != NULL)
     {
