@@ -619,10 +619,13 @@ juice_device_set_command_timeout (JuiceDevice *self,
 
 /* Report application ---------------------------------------------------- */
 
+/* A value must be what the profile says the key holds: never wrapped,
+ * rounded or coerced into it. Booleans are numbers on the wire (0 and 1). */
 static gboolean
 value_fits_type (const JuiceQuotaInfo *info,
                  JsonNode             *value)
 {
+  gint64 v;
   double d;
 
   if (JSON_NODE_HOLDS_NULL (value))
@@ -634,11 +637,13 @@ value_fits_type (const JuiceQuotaInfo *info,
   switch (info->type)
     {
     case JUICE_QUOTA_INTEGER:
-    case JUICE_QUOTA_FLOAT:
     case JUICE_QUOTA_ENUM:
     case JUICE_QUOTA_BOOLEAN:
     case JUICE_QUOTA_BITS:
-      return juice_json_node_get_double (value, &d);
+      return juice_json_node_get_exact_int (value, &v);
+
+    case JUICE_QUOTA_FLOAT:
+      return juice_json_node_get_number (value, &d);
 
     case JUICE_QUOTA_ARRAY:
       return JSON_NODE_HOLDS_ARRAY (value);
