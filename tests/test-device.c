@@ -87,7 +87,7 @@ new_device (void)
 static char *
 read_fixture (gsize *len)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("JUICE_TEST_DATA"),
+  g_autofree char *path = g_build_filename (g_getenv ("JUICE_SIM_DATA"),
                                             "delta-pro-quota-all.json", NULL);
   g_autoptr(GError) error = NULL;
   char *contents = NULL;
