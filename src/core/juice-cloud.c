@@ -266,7 +266,7 @@ typedef struct
   GByteArray     *buffer;
   GCancellable   *attempt_cancellable;
   gulong          cancelled_id;
-  guint           timeout_id;
+  GSource        *timeout;       /* on the task's context, as every source here */
   gboolean        timed_out;
 
   /* waiting before the next attempt */
@@ -286,7 +286,11 @@ request_end_attempt (Request      *request,
       g_cancellable_disconnect (cancellable, request->cancelled_id);
       request->cancelled_id = 0;
     }
-  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  if (request->timeout != NULL)
+    {
+      g_source_destroy (request->timeout);
+      g_clear_pointer (&request->timeout, g_source_unref);
+    }
   if (request->message != NULL)
     g_signal_handlers_disconnect_matched (request->message, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
                                           message_restarted_cb, NULL);
@@ -706,7 +710,7 @@ attempt_timeout_cb (gpointer user_data)
 {
   Request *request = user_data;
 
-  request->timeout_id = 0;
+  g_clear_pointer (&request->timeout, g_source_unref);
   request->timed_out = TRUE;
   g_cancellable_cancel (request->attempt_cancellable);
 
@@ -861,8 +865,12 @@ request_start_attempt (GTask *task)
                                                    g_object_ref (request->attempt_cancellable),
                                                    g_object_unref);
   if (self->timeout_ms > 0)
-    request->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->timeout_ms,
-                                              attempt_timeout_cb, request, NULL);
+    {
+      request->timeout = g_timeout_source_new (self->timeout_ms);
+      g_source_set_static_name (request->timeout, "[juice-cloud] attempt timeout");
+      g_source_set_callback (request->timeout, attempt_timeout_cb, request, NULL);
+      g_source_attach (request->timeout, g_task_get_context (task));
+    }
 
   g_debug ("%s %s: attempt %u", request->method, request->path, request->attempt);
 
