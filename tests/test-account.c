@@ -717,6 +717,60 @@ test_disconnect_in_flight (void)
   g_ptr_array_unref (p.link_states);
 }
 
+/* Disconnecting while the device list is on its way ends the connect as
+ * cancelled: no "Failed", and the account goes. */
+static void
+test_disconnect_while_connecting (void)
+{
+  g_autoptr(FakeCloudCerts) certs = NULL;
+  g_autoptr(GError) error = NULL;
+  JuiceCloud *cloud;
+  JuiceAccount *account;
+  GError *connect_error = NULL;
+  Private p = { 0 };
+
+  p.context = g_main_context_new ();
+  p.link_states = g_ptr_array_new_with_free_func (g_free);
+  g_main_context_push_thread_default (p.context);
+
+  certs = fake_cloud_certs_new (&error);
+  g_assert_no_error (error);
+  p.fake = fake_cloud_new (certs, TRUE);
+  fake_cloud_add_device (p.fake, SN, "Cabin", "DELTA Pro");
+  fake_cloud_set_delay_ms (p.fake, 600000);
+
+  cloud = juice_cloud_new (fake_cloud_get_base_url (p.fake), certs->ca_file, &error);
+  g_assert_no_error (error);
+  juice_cloud_set_credentials (cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
+  account = juice_account_new (cloud, "juice-test-client");
+  g_signal_connect (account, "notify::link-state", G_CALLBACK (record_link_state), &p);
+
+  want_arrived = 1;
+  juice_account_connect_async (account, NULL, connect_cb, &connect_error);
+  g_assert_true (private_wait (&p, arrived_enough, p.fake));
+  juice_account_disconnect (account);
+
+  g_assert_true (private_wait (&p, connect_done, &connect_error));
+  g_assert_error (connect_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&connect_error);
+  g_assert_cmpstr (juice_account_get_link_state (account), ==, "Disconnected");
+  for (guint i = 0; i < p.link_states->len; i++)
+    g_assert_false (g_str_has_prefix (g_ptr_array_index (p.link_states, i), "Failed"));
+  g_assert_cmpuint (g_list_model_get_n_items (juice_account_get_devices (account)), ==, 0);
+
+  g_object_add_weak_pointer (G_OBJECT (account), (gpointer *) &account);
+  g_object_unref (account);
+  g_assert_true (private_wait (&p, pointer_cleared, &account));
+  g_object_add_weak_pointer (G_OBJECT (cloud), (gpointer *) &cloud);
+  g_object_unref (cloud);
+  g_assert_true (private_wait (&p, pointer_cleared, &cloud));
+  g_clear_pointer (&p.fake, fake_cloud_free);
+
+  g_main_context_pop_thread_default (p.context);
+  g_main_context_unref (p.context);
+  g_ptr_array_unref (p.link_states);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -736,6 +790,7 @@ main (int   argc,
   ADD ("problem-and-retry", test_problem_and_retry);
   ADD ("deep-report-over-mqtt", test_deep_report_over_mqtt);
   g_test_add_func ("/juice/account/disconnect-in-flight", test_disconnect_in_flight);
+  g_test_add_func ("/juice/account/disconnect-while-connecting", test_disconnect_while_connecting);
   g_test_add ("/juice/account/renews-credentials", Fixture, "stale-password", fixture_set_up,
               test_renews_credentials, fixture_tear_down);
   g_test_add ("/juice/account/gives-up-on-credentials", Fixture, "stale-password", fixture_set_up,
