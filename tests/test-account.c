@@ -264,7 +264,8 @@ static guint want_fetches;
 static gboolean
 fetched_enough (Fixture *f)
 {
-  return fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all") >= want_fetches;
+  return fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all")
+         >= want_fetches;
 }
 
 static void

@@ -45,7 +45,8 @@ is_retry_button (GtkWidget     *widget,
                  gconstpointer  data)
 {
   return GTK_IS_BUTTON (widget) &&
-         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "device.refresh") == 0;
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)),
+                    "device.refresh") == 0;
 }
 
 static gboolean
