@@ -782,13 +782,17 @@ typedef struct
   SoupServerMessage *message;
   char              *path;
   GHashTable        *query;
-  guint              source_id;
+  GSource           *source;     /* on the context the request arrived in */
 } Pending;
 
 static void
 pending_free (Pending *pending)
 {
-  g_clear_handle_id (&pending->source_id, g_source_remove);
+  if (pending->source != NULL)
+    {
+      g_source_destroy (pending->source);
+      g_clear_pointer (&pending->source, g_source_unref);
+    }
   g_object_unref (pending->message);
   g_free (pending->path);
   g_clear_pointer (&pending->query, g_hash_table_unref);
@@ -801,7 +805,7 @@ delayed_cb (gpointer user_data)
   Pending *pending = user_data;
   FakeCloud *self = pending->cloud;
 
-  pending->source_id = 0;
+  g_clear_pointer (&pending->source, g_source_unref);
   self->delayed = g_list_remove (self->delayed, pending);
 
   handle (self, pending->message, pending->path, pending->query);
@@ -848,7 +852,10 @@ server_cb (SoupServer        *server,
   pending->message = g_object_ref (message);
   pending->path = g_strdup (path);
   pending->query = query != NULL ? copy_query (query) : NULL;
-  pending->source_id = g_timeout_add (self->delay_ms, delayed_cb, pending);
+  pending->source = g_timeout_source_new (self->delay_ms);
+  g_source_set_callback (pending->source, delayed_cb, pending, NULL);
+  g_source_set_static_name (pending->source, "[fake-cloud] delayed answer");
+  g_source_attach (pending->source, g_main_context_get_thread_default ());
   self->delayed = g_list_prepend (self->delayed, pending);
   soup_server_message_pause (message);
 }

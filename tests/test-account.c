@@ -26,20 +26,38 @@ typedef struct
   JuiceDevice      *device;
 } Fixture;
 
+#define MIN_DEADLINE_MS 20000
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Turns the main loop until @check holds, at most @timeout_ms (never less
+ * than 20 s: the machine may be loaded). Every state checked here changes
+ * in a main-loop callback, so the loop blocks instead of polling. */
 static gboolean
 wait_until (gboolean (*check) (Fixture *f),
             Fixture   *f,
             guint      timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+  gboolean expired = FALSE;
+  GSource *deadline;
 
-  while (g_get_monotonic_time () < end)
-    {
-      if (check (f))
-        return TRUE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  if (check (f))
+    return TRUE;
+
+  deadline = g_timeout_source_new (MAX (timeout_ms, MIN_DEADLINE_MS));
+  g_source_set_callback (deadline, deadline_cb, &expired, NULL);
+  g_source_attach (deadline, g_main_context_get_thread_default ());
+
+  while (!check (f) && !expired)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
 
   return check (f);
 }
@@ -139,7 +157,8 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  juice_account_disconnect (f->account);
+  if (f->account != NULL)
+    juice_account_disconnect (f->account);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&f->account);
@@ -240,6 +259,15 @@ test_refused_and_lost (Fixture       *f,
   g_assert_cmpint (v, ==, before);
 }
 
+static guint want_fetches;
+
+static gboolean
+fetched_enough (Fixture *f)
+{
+  return fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all")
+         >= want_fetches;
+}
+
 static void
 test_broker_restarts (Fixture       *f,
                       gconstpointer  data)
@@ -263,13 +291,8 @@ test_broker_restarts (Fixture       *f,
                       (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
 
       /* quota/all fetched again after the reconnect. */
-      {
-        gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-        while (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all") <= fetches &&
-               g_get_monotonic_time () < end)
-          g_main_context_iteration (NULL, FALSE);
-      }
+      want_fetches = fetches + 1;
+      g_assert_true (wait_until (fetched_enough, f, 20000));
       g_assert_cmpuint (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all"),
                         >, fetches);
 
@@ -289,8 +312,7 @@ test_http_fallback (Fixture       *f,
 
   /* No broker: the command goes over HTTP and is confirmed by reading back. */
   mosquitto_fixture_stop (f->broker);
-  while (link_connected (f))
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (wait_until (link_lost, f, 30000));
 
   g_assert_true (device_util_set_and_wait (f->device, "charge-limit", 77, &error));
   g_assert_no_error (error);
@@ -343,6 +365,12 @@ test_garbage (Fixture       *f,
   g_assert_cmpfloat (juice_device_get_soc (f->device), ==, 33);
 }
 
+static gboolean
+device_offline (Fixture *f)
+{
+  return !juice_device_get_online (f->device);
+}
+
 static void
 test_silence_and_status (Fixture       *f,
                          gconstpointer  data)
@@ -355,12 +383,7 @@ test_silence_and_status (Fixture       *f,
   g_assert_true (juice_device_get_online (f->device));
 
   /* Quiet for longer than the silence: offline, values kept but stale. */
-  {
-    gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-
-    while (juice_device_get_online (f->device) && g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, FALSE);
-  }
+  g_assert_true (wait_until (device_offline, f, 20000));
   g_assert_false (juice_device_get_online (f->device));
   g_assert_true (juice_device_get_stale (f->device));
   g_assert_cmpfloat (juice_device_get_soc (f->device), ==, 50);
@@ -374,12 +397,7 @@ test_silence_and_status (Fixture       *f,
   /* status 0 takes it offline at once. */
   g_assert_true (sim_broker_device_publish_raw (f->device_link, "status",
                                                 "{\"params\":{\"status\":0}}", 23, &error));
-  {
-    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-    while (juice_device_get_online (f->device) && g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, FALSE);
-  }
+  g_assert_true (wait_until (device_offline, f, 20000));
   g_assert_false (juice_device_get_online (f->device));
 }
 
@@ -420,6 +438,340 @@ test_gives_up_on_credentials (Fixture       *f,
   g_assert_cmpuint (mosquitto_fixture_count_in_log (f->broker, "not authorised"), <=, 3);
 }
 
+static gboolean
+has_problem (Fixture *f)
+{
+  return juice_device_get_problem (f->device) != NULL;
+}
+
+static gboolean
+no_problem (Fixture *f)
+{
+  return juice_device_get_problem (f->device) == NULL;
+}
+
+/* quota/all failing shows on the device as a sentence; a retry that
+ * succeeds clears it. */
+static void
+test_problem_and_retry (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *problem;
+  guint fetches = fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all");
+
+  g_assert_null (juice_device_get_problem (f->device));
+
+  fake_cloud_fail (f->fake, "GET", FAKE_CLOUD_FAIL_CODE_1006, 1);
+  juice_device_refresh (f->device);
+  g_assert_true (wait_until (has_problem, f, 20000));
+  problem = juice_device_get_problem (f->device);
+  g_test_message ("problem: %s", problem);
+  g_assert_true (g_str_has_prefix (problem, "Could not load this device’s values: "));
+  g_assert_nonnull (strstr (problem, "1006"));
+  g_assert_cmpuint (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all"),
+                    >=, fetches + 1);
+
+  /* the values stay as they were */
+  g_assert_cmpuint (juice_device_get_n_quotas (f->device), >=, 290);
+
+  /* Retry: the cloud answers now. */
+  juice_sim_device_set_quota_int (f->sim, "ems.maxChargeSoc", 91);
+  juice_device_refresh (f->device);
+  g_assert_true (wait_until (no_problem, f, 20000));
+  g_assert_cmpuint (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all"),
+                    >=, fetches + 2);
+  {
+    gint64 v;
+
+    g_assert_true (juice_device_get_quota_int (f->device, "ems.maxChargeSoc", &v));
+    g_assert_cmpint (v, ==, 91);
+  }
+}
+
+static guint want_rejected;
+
+static gboolean
+rejected_enough (Fixture *f)
+{
+  return juice_device_get_n_rejected (f->device) >= want_rejected;
+}
+
+/* A small report nested far deeper than the limit arrives over the broker:
+ * refused, counted, nothing crashes, and reports after it still apply. */
+static void
+test_deep_report_over_mqtt (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"params\":{\"vendor.deep\":");
+  g_autoptr(GError) error = NULL;
+  guint ignored = juice_account_get_n_ignored (f->account);
+  guint rejected = juice_device_get_n_rejected (f->device);
+
+  for (guint i = 0; i < 6400; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 6400; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, "}}");
+  g_assert_cmpuint (deep->len, <, 16 * 1024);
+
+  g_assert_true (sim_broker_device_publish_raw (f->device_link, "quota", deep->str, deep->len,
+                                                &error));
+  g_assert_no_error (error);
+
+  want_ignored = ignored + 1;
+  want_rejected = rejected + 1;
+  g_assert_true (wait_until (ignored_enough, f, 20000));
+  g_assert_true (wait_until (rejected_enough, f, 20000));
+  g_assert_null (juice_device_get_quota (f->device, "vendor.deep"));
+
+  publish_soc (f, 34);
+  g_assert_true (wait_until (soc_arrived, f, 20000));
+}
+
+/* Disconnecting while work is on its way ----------------------------------
+ *
+ * Everything runs on a private main context, so that what the account
+ * leaves behind can be seen: the account must finalize, and no timer or
+ * watch may stay on the context. No broker: commands go over HTTP and are
+ * read back by polling, the path whose read-backs used to hold the account. */
+
+typedef struct
+{
+  GMainContext *context;
+  FakeCloud    *fake;
+  gboolean      expired;
+  GPtrArray    *link_states;
+} Private;
+
+static gboolean
+private_wait (Private  *p,
+              gboolean (*check) (gpointer data),
+              gpointer  data)
+{
+  GSource *deadline = g_timeout_source_new (MIN_DEADLINE_MS);
+
+  p->expired = FALSE;
+  g_source_set_callback (deadline, deadline_cb, &p->expired, NULL);
+  g_source_attach (deadline, p->context);
+  while (!check (data) && !p->expired)
+    g_main_context_iteration (p->context, TRUE);
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
+
+  return check (data);
+}
+
+static guint want_arrived;
+
+static gboolean
+arrived_enough (gpointer data)
+{
+  return fake_cloud_get_n_arrived (data) >= want_arrived;
+}
+
+static gboolean
+readback_answered (gpointer data)
+{
+  return fake_cloud_count_requests (data, "POST", "/iot-open/sign/device/quota") >= 1;
+}
+
+static gboolean
+set_done (gpointer data)
+{
+  return ((SetResult *) data)->done;
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
+connect_done (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+static void
+record_link_state (JuiceAccount *account,
+                   GParamSpec   *pspec,
+                   Private      *p)
+{
+  g_ptr_array_add (p->link_states, g_strdup (juice_account_get_link_state (account)));
+}
+
+static void
+record_problem (JuiceDevice *device,
+                GParamSpec  *pspec,
+                Private     *p)
+{
+  g_assert_null (juice_device_get_problem (device));
+}
+
+static void
+test_disconnect_in_flight (void)
+{
+  g_autoptr(FakeCloudCerts) certs = NULL;
+  g_autoptr(JuiceCloud) cloud = NULL;
+  g_autoptr(GError) error = NULL;
+  JuiceAccount *account;
+  JuiceDevice *device;
+  JuiceSimDevice *sim;
+  GError *connect_error = NULL;
+  SetResult r = { 0 };
+  Private p = { 0 };
+  gint64 before, shown;
+  gint timeout = 0;
+  GPollFD fds[8];
+  int max_priority;
+  int n_fds;
+
+  p.context = g_main_context_new ();
+  p.link_states = g_ptr_array_new_with_free_func (g_free);
+  g_main_context_push_thread_default (p.context);
+
+  certs = fake_cloud_certs_new (&error);
+  g_assert_no_error (error);
+  p.fake = fake_cloud_new (certs, TRUE);
+  sim = fake_cloud_add_device (p.fake, SN, "Cabin", "DELTA Pro");
+  /* Applies long after accepting: the read-back keeps polling. */
+  g_object_set (sim, "apply-delay-ms", 60000, NULL);
+
+  cloud = juice_cloud_new (fake_cloud_get_base_url (p.fake), certs->ca_file, &error);
+  g_assert_no_error (error);
+  juice_cloud_set_credentials (cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
+
+  account = juice_account_new (cloud, "juice-test-client");
+  g_signal_connect (account, "notify::link-state", G_CALLBACK (record_link_state), &p);
+  juice_account_connect_async (account, NULL, connect_cb, &connect_error);
+  g_assert_true (private_wait (&p, connect_done, &connect_error));
+  g_assert_true (connect_error == GINT_TO_POINTER (1));
+
+  device = juice_account_lookup_device (account, SN);
+  g_assert_nonnull (device);
+  g_signal_connect (device, "notify::problem", G_CALLBACK (record_problem), &p);
+  g_object_add_weak_pointer (G_OBJECT (device), (gpointer *) &device);
+  juice_device_set_command_timeout (device, 600000);
+  g_assert_true (juice_device_get_setting_value (device, "charge-limit", &before));
+
+  /* A command over HTTP, accepted, then read back: the first read-back is
+   * answered (unchanged), the next one waits on its timer. */
+  juice_device_set_async (device, "charge-limit", before == 80 ? 81 : 80, NULL,
+                          device_util_set_cb, &r);
+  g_assert_true (private_wait (&p, readback_answered, p.fake));
+
+  /* From now on the cloud answers late: quota/all and the next read-back
+   * stay on their way. */
+  fake_cloud_set_delay_ms (p.fake, 600000);
+  want_arrived = fake_cloud_get_n_arrived (p.fake) + 2;
+  juice_device_refresh (device);
+  g_assert_true (private_wait (&p, arrived_enough, p.fake));
+  g_assert_true (juice_device_is_setting_pending (device, "charge-limit"));
+
+  juice_account_disconnect (account);
+
+  /* The command ends as cancelled (not shown as a failure), rolled back. */
+  g_assert_true (private_wait (&p, set_done, &r));
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_true (juice_device_get_setting_value (device, "charge-limit", &shown));
+  g_assert_cmpint (shown, ==, before);
+  g_assert_null (juice_device_get_problem (device));
+  g_assert_cmpstr (juice_account_get_link_state (account), ==, "Disconnected");
+  for (guint i = 0; i < p.link_states->len; i++)
+    {
+      const char *state = g_ptr_array_index (p.link_states, i);
+
+      g_test_message ("link state: %s", state);
+      g_assert_null (strstr (state, "ancel"));
+    }
+
+  /* Nothing in flight holds the account: it goes, and its devices with it. */
+  g_object_add_weak_pointer (G_OBJECT (account), (gpointer *) &account);
+  g_object_unref (account);
+  g_assert_true (private_wait (&p, pointer_cleared, &account));
+  g_assert_true (private_wait (&p, pointer_cleared, &device));
+
+  /* and the cloud, once its cancelled requests have ended */
+  {
+    JuiceCloud *weak_cloud = g_steal_pointer (&cloud);
+
+    g_object_add_weak_pointer (G_OBJECT (weak_cloud), (gpointer *) &weak_cloud);
+    g_object_unref (weak_cloud);
+    g_assert_true (private_wait (&p, pointer_cleared, &weak_cloud));
+  }
+  g_clear_pointer (&p.fake, fake_cloud_free);
+
+  /* Let what was already due run, then look at what is left. */
+  while (g_main_context_iteration (p.context, FALSE))
+    ;
+  g_main_context_prepare (p.context, &max_priority);
+  n_fds = g_main_context_query (p.context, G_MAXINT, &timeout, fds, G_N_ELEMENTS (fds));
+  g_test_message ("left on the context: timeout %d, %d fds", timeout, n_fds);
+  g_assert_cmpint (timeout, ==, -1);
+  /* the context's own wake-up fd only */
+  g_assert_cmpint (n_fds, ==, 1);
+
+  g_main_context_pop_thread_default (p.context);
+  g_main_context_unref (p.context);
+  g_ptr_array_unref (p.link_states);
+}
+
+/* Disconnecting while the device list is on its way ends the connect as
+ * cancelled: no "Failed", and the account goes. */
+static void
+test_disconnect_while_connecting (void)
+{
+  g_autoptr(FakeCloudCerts) certs = NULL;
+  g_autoptr(GError) error = NULL;
+  JuiceCloud *cloud;
+  JuiceAccount *account;
+  GError *connect_error = NULL;
+  Private p = { 0 };
+
+  p.context = g_main_context_new ();
+  p.link_states = g_ptr_array_new_with_free_func (g_free);
+  g_main_context_push_thread_default (p.context);
+
+  certs = fake_cloud_certs_new (&error);
+  g_assert_no_error (error);
+  p.fake = fake_cloud_new (certs, TRUE);
+  fake_cloud_add_device (p.fake, SN, "Cabin", "DELTA Pro");
+  fake_cloud_set_delay_ms (p.fake, 600000);
+
+  cloud = juice_cloud_new (fake_cloud_get_base_url (p.fake), certs->ca_file, &error);
+  g_assert_no_error (error);
+  juice_cloud_set_credentials (cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
+  account = juice_account_new (cloud, "juice-test-client");
+  g_signal_connect (account, "notify::link-state", G_CALLBACK (record_link_state), &p);
+
+  want_arrived = 1;
+  juice_account_connect_async (account, NULL, connect_cb, &connect_error);
+  g_assert_true (private_wait (&p, arrived_enough, p.fake));
+  juice_account_disconnect (account);
+
+  g_assert_true (private_wait (&p, connect_done, &connect_error));
+  g_assert_error (connect_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&connect_error);
+  g_assert_cmpstr (juice_account_get_link_state (account), ==, "Disconnected");
+  for (guint i = 0; i < p.link_states->len; i++)
+    g_assert_false (g_str_has_prefix (g_ptr_array_index (p.link_states, i), "Failed"));
+  g_assert_cmpuint (g_list_model_get_n_items (juice_account_get_devices (account)), ==, 0);
+
+  g_object_add_weak_pointer (G_OBJECT (account), (gpointer *) &account);
+  g_object_unref (account);
+  g_assert_true (private_wait (&p, pointer_cleared, &account));
+  g_object_add_weak_pointer (G_OBJECT (cloud), (gpointer *) &cloud);
+  g_object_unref (cloud);
+  g_assert_true (private_wait (&p, pointer_cleared, &cloud));
+  g_clear_pointer (&p.fake, fake_cloud_free);
+
+  g_main_context_pop_thread_default (p.context);
+  g_main_context_unref (p.context);
+  g_ptr_array_unref (p.link_states);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -436,6 +788,10 @@ main (int   argc,
   ADD ("http-fallback", test_http_fallback);
   ADD ("garbage", test_garbage);
   ADD ("silence-and-status", test_silence_and_status);
+  ADD ("problem-and-retry", test_problem_and_retry);
+  ADD ("deep-report-over-mqtt", test_deep_report_over_mqtt);
+  g_test_add_func ("/juice/account/disconnect-in-flight", test_disconnect_in_flight);
+  g_test_add_func ("/juice/account/disconnect-while-connecting", test_disconnect_while_connecting);
   g_test_add ("/juice/account/renews-credentials", Fixture, "stale-password", fixture_set_up,
               test_renews_credentials, fixture_tear_down);
   g_test_add ("/juice/account/gives-up-on-credentials", Fixture, "stale-password", fixture_set_up,

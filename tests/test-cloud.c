@@ -124,22 +124,33 @@ wait_for (Wait *wait)
 }
 
 static gboolean
-timeout_cb (gpointer user_data)
+deadline_cb (gpointer user_data)
 {
-  gboolean *fired = user_data;
+  gboolean *expired = user_data;
 
-  *fired = TRUE;
+  *expired = TRUE;
   return G_SOURCE_REMOVE;
 }
 
-static void
-iterate_for (guint ms)
+/* Turns the main loop until @check holds or 20 s passed; the fake cloud and
+ * the simulated devices act in main-loop callbacks, so the loop blocks. */
+static gboolean
+wait_until (gboolean (*check) (gpointer data),
+            gpointer  data)
 {
-  gboolean fired = FALSE;
+  gboolean expired = FALSE;
+  guint deadline;
 
-  g_timeout_add (ms, timeout_cb, &fired);
-  while (!fired)
+  if (check (data))
+    return TRUE;
+
+  deadline = g_timeout_add_seconds (20, deadline_cb, &expired);
+  while (!check (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline);
+
+  return check (data);
 }
 
 static JsonObject *
@@ -392,23 +403,30 @@ test_quota_selected (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (sent), ==, 4);
 }
 
+typedef struct
+{
+  JuiceSimDevice *sim;
+  const char     *key;
+  gint64          expected;
+} QuotaWait;
+
+static gboolean
+quota_is (gpointer data)
+{
+  QuotaWait *wait = data;
+  gint64 value = -1;
+
+  return juice_sim_device_get_quota_int (wait->sim, wait->key, &value) && value == wait->expected;
+}
+
 static gboolean
 wait_for_quota (JuiceSimDevice *sim,
                 const char     *key,
-                gint64          expected,
-                guint           timeout_ms)
+                gint64          expected)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
-  gint64 value = -1;
+  QuotaWait wait = { sim, key, expected };
 
-  while (g_get_monotonic_time () < deadline)
-    {
-      if (juice_sim_device_get_quota_int (sim, key, &value) && value == expected)
-        return TRUE;
-      iterate_for (20);
-    }
-
-  return FALSE;
+  return wait_until (quota_is, &wait);
 }
 
 static void
@@ -426,19 +444,47 @@ test_set (Fixture       *f,
   g_assert_no_error (error);
 
   /* accepted is not applied: the value shows after the device's delay */
-  g_assert_true (wait_for_quota (f->sim1, "mppt.carState", 1, 3000));
+  g_assert_true (wait_for_quota (f->sim1, "mppt.carState", 1));
 
   g_assert_true (set_quota (f->cloud, SN1,
                             "{\"cmdSet\":32,\"id\":66,\"enabled\":1,\"xboost\":1}", &error));
   g_assert_no_error (error);
-  g_assert_true (wait_for_quota (f->sim1, "inv.cfgAcEnabled", 1, 3000));
-  g_assert_true (wait_for_quota (f->sim1, "inv.cfgAcXboost", 1, 3000));
+  g_assert_true (wait_for_quota (f->sim1, "inv.cfgAcEnabled", 1));
+  g_assert_true (wait_for_quota (f->sim1, "inv.cfgAcXboost", 1));
 
   r = g_ptr_array_index (fake_cloud_get_requests (f->fake), 0);
   g_assert_cmpstr (r->method, ==, "PUT");
   g_assert_nonnull (strstr (r->body, "\"sn\":\"" SN1 "\""));
   g_assert_nonnull (strstr (r->body, "\"params\":{"));
   assert_fresh_signatures (f->fake);
+}
+
+/* Parameters the signer cannot flatten end the task with an error; none is
+ * sent (it used to crash on strlen (NULL)). */
+static void
+test_set_unsignable (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"cmdSet\":32,\"id\":81,\"enabled\":");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < JUICE_SIGN_MAX_DEPTH + 8; i++)
+    g_string_append_c (deep, '[');
+  g_string_append_c (deep, '1');
+  for (guint i = 0; i < JUICE_SIGN_MAX_DEPTH + 8; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+
+  g_assert_false (set_quota (f->cloud, SN1, deep->str, &error));
+  g_assert_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "could not be signed"));
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
+  g_clear_error (&error);
+
+  /* and the client still works afterwards */
+  g_assert_true (set_quota (f->cloud, SN1, "{\"cmdSet\":32,\"id\":81,\"enabled\":1}", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 1);
 }
 
 static void
@@ -778,10 +824,17 @@ test_timeout (Fixture       *f,
 }
 
 static gboolean
-cancel_cb (gpointer user_data)
+request_arrived (gpointer data)
 {
-  g_cancellable_cancel (user_data);
-  return G_SOURCE_REMOVE;
+  return fake_cloud_get_n_arrived (data) >= 1;
+}
+
+static guint want_answered;
+
+static gboolean
+request_answered (gpointer data)
+{
+  return fake_cloud_count_requests (data, "GET", "/iot-open/sign/device/list") >= want_answered;
 }
 
 static void
@@ -799,7 +852,8 @@ test_cancel (Fixture       *f,
   fake_cloud_set_delay_ms (f->fake, 3000);
   start = g_get_monotonic_time ();
   juice_cloud_list_devices_async (f->cloud, cancellable, wait_cb, &wait);
-  g_timeout_add (100, cancel_cb, cancellable);
+  g_assert_true (wait_until (request_arrived, f->fake));
+  g_cancellable_cancel (cancellable);
   devices = juice_cloud_list_devices_finish (f->cloud, wait_for (&wait), &error);
   g_clear_object (&wait.result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -812,7 +866,13 @@ test_cancel (Fixture       *f,
   juice_cloud_set_retry_delay_ms (f->cloud, 5000);
   start = g_get_monotonic_time ();
   juice_cloud_list_devices_async (f->cloud, cancellable2, wait_cb, &wait);
-  g_timeout_add (300, cancel_cb, cancellable2);
+  /* the first attempt is answered with a 500; once the client took it in,
+   * it waits 5 s to try again */
+  want_answered = fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/list") + 1;
+  g_assert_true (wait_until (request_answered, f->fake));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_cancellable_cancel (cancellable2);
   devices = juice_cloud_list_devices_finish (f->cloud, wait_for (&wait), &error);
   g_clear_object (&wait.result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1332,6 +1392,7 @@ main (int   argc,
   ADD ("quota-selected", test_quota_selected);
   ADD ("set", test_set);
   ADD ("set-refused", test_set_refused);
+  ADD ("set-unsignable", test_set_unsignable);
   ADD ("unknown-device", test_unknown_device);
   ADD ("auth/wrong-access-key", test_wrong_access_key);
   ADD ("auth/wrong-secret", test_wrong_secret);

@@ -186,6 +186,108 @@ test_sync (void)
   g_assert_null (none);
 }
 
+/* A save interrupted at the first change it makes to the keyring: the
+ * keyring's own ItemCreated/ItemDeleted signal cancels it. Storing the new
+ * item then fails or its clean-up stops; either way a working pair stays.
+ * Clearing first and storing after (the old order) lost the keys here. */
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         n_changes;
+} Interrupt;
+
+static void
+keyring_changed_cb (GDBusConnection *connection,
+                    const char      *sender,
+                    const char      *path,
+                    const char      *interface,
+                    const char      *member,
+                    GVariant        *parameters,
+                    gpointer         user_data)
+{
+  Interrupt *interrupt = user_data;
+
+  interrupt->n_changes++;
+  g_cancellable_cancel (interrupt->cancellable);
+}
+
+static void
+test_interrupted_store_keeps_keys (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(JuiceCredentials) next = juice_credentials_new ("AKnext", "SKnext");
+  g_autoptr(JuiceCredentials) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  Interrupt interrupt = { cancellable, 0 };
+  Wait wait = { NULL };
+  gboolean stored;
+  guint subscription;
+
+  if (!need_keyring ())
+    return;
+
+  store (HOST_A, "AKworking", "SKworking");
+
+  /* Already cancelled: nothing changes. */
+  {
+    g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+    g_autoptr(JuiceCredentials) same = NULL;
+
+    g_cancellable_cancel (cancelled);
+    juice_credentials_store_async (HOST_A, next, cancelled, wait_cb, &wait);
+    g_assert_false (juice_credentials_store_finish (wait_for (&wait), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_clear_object (&wait.result);
+    same = lookup (HOST_A);
+    g_assert_nonnull (same);
+    g_assert_cmpstr (same->access_key, ==, "AKworking");
+    g_assert_cmpstr (same->secret_key, ==, "SKworking");
+  }
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  subscription = g_dbus_connection_signal_subscribe (bus, NULL, "org.freedesktop.Secret.Collection",
+                                                     NULL, NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                                     keyring_changed_cb, &interrupt, NULL);
+
+  juice_credentials_store_async (HOST_A, next, cancellable, wait_cb, &wait);
+  stored = juice_credentials_store_finish (wait_for (&wait), &error);
+  g_clear_object (&wait.result);
+  g_dbus_connection_signal_unsubscribe (bus, subscription);
+
+  /* the save did reach the keyring before it was stopped */
+  g_assert_cmpuint (interrupt.n_changes, >, 0);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_test_message ("interrupted save: %s", stored ? "stored" : error->message);
+  g_clear_error (&error);
+
+  kept = lookup (HOST_A);
+  g_assert_nonnull (kept);
+  if (g_str_equal (kept->access_key, "AKworking"))
+    g_assert_cmpstr (kept->secret_key, ==, "SKworking");
+  else
+    {
+      g_assert_cmpstr (kept->access_key, ==, "AKnext");
+      g_assert_cmpstr (kept->secret_key, ==, "SKnext");
+    }
+
+  /* an uninterrupted save afterwards leaves exactly the new item */
+  store (HOST_A, "AKlast", "SKlast");
+  {
+    g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autolist(GObject) items = NULL;
+
+    g_hash_table_insert (attributes, (gpointer) "api-host", (gpointer) HOST_A);
+    items = secret_password_searchv_sync (juice_credentials_get_schema (), attributes,
+                                          SECRET_SEARCH_ALL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_length (items), ==, 1);
+  }
+  g_assert_true (clear (HOST_A));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -203,6 +305,8 @@ main (int   argc,
 
   g_test_add_func ("/juice/credentials/async", test_async);
   g_test_add_func ("/juice/credentials/sync", test_sync);
+  g_test_add_func ("/juice/credentials/interrupted-store-keeps-keys",
+                   test_interrupted_store_keeps_keys);
 
   ret = g_test_run ();
   g_free (skip_reason);

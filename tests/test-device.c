@@ -7,6 +7,7 @@
 
 #include "juice-device.h"
 #include "juice-error.h"
+#include "juice-json.h"
 #include "juice-sim-device.h"
 
 typedef struct
@@ -86,7 +87,7 @@ new_device (void)
 static char *
 read_fixture (gsize *len)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("JUICE_TEST_DATA"),
+  g_autofree char *path = g_build_filename (g_getenv ("JUICE_SIM_DATA"),
                                             "delta-pro-quota-all.json", NULL);
   g_autoptr(GError) error = NULL;
   char *contents = NULL;
@@ -207,9 +208,14 @@ test_partial_and_strings (void)
   g_assert_cmpuint (count (rec.notified, "remain-minutes"), ==, 1);
   g_assert_cmpint (juice_device_get_remain_minutes (device), ==, -125);
 
-  /* A float where an integer is documented. */
+  /* A float where an integer is documented: whole, it is that integer; with a
+   * fraction, it does not fit and is refused, never rounded. */
+  n = apply (device, "{\"params\":{\"pd.wattsOutSum\":100.0}}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (juice_device_get_watts_out (device), ==, 100);
   n = apply (device, "{\"params\":{\"pd.wattsOutSum\":99.6}}", &error);
   g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
   g_assert_cmpint (juice_device_get_watts_out (device), ==, 100);
 
   /* Case-insensitive match of a known key; the signal detail is the profile's spelling. */
@@ -373,6 +379,171 @@ test_build_command (void)
   g_assert_finalize_object (g_steal_pointer (&device));
 }
 
+/* A value that does not fit its key's type is refused for that key, counted,
+ * and the previous value stays; the other keys of the report still apply. */
+static void
+test_type_fit (void)
+{
+  static const struct {
+    const char *key;
+    const char *json;
+  } refused[] = {
+    { "pd.soc", "-99999999999999999999999" },     /* json-glib alone wraps it to 1 */
+    { "pd.soc", "99999999999999999999999" },
+    { "pd.soc", "9223372036854775808" },
+    { "pd.soc", "\"-99999999999999999999999\"" },
+    { "pd.soc", "true" },
+    { "pd.soc", "false" },
+    { "pd.soc", "56.5" },
+    { "pd.soc", "\"56.5\"" },
+    { "pd.soc", "1e300" },
+    { "pd.chgSunPower", "12.25" },              /* integer counter */
+    { "pd.chgSunPower", "-99999999999999999999999" },
+    { "inv.cfgAcEnabled", "true" },             /* boolean: 0 or 1 on the wire */
+    { "inv.cfgAcEnabled", "0.5" },
+    { "mppt.cfgChgType", "1.5" },               /* enum */
+    { "pd.wattsInSum", "[1]" },
+    { "bmsMaster.f32ShowSoc", "true" },         /* float: a number, not a boolean */
+  };
+  g_autoptr(JuiceDevice) device = new_device ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+  double d;
+  gint64 v;
+  int n;
+
+  n = apply (device, "{\"pd.soc\":56,\"pd.chgSunPower\":129952,\"inv.cfgAcEnabled\":1,"
+                     "\"mppt.cfgChgType\":0,\"pd.wattsInSum\":10,\"bmsMaster.f32ShowSoc\":55.5}",
+             &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *report = g_strdup_printf ("{\"params\":{\"%s\":%s,\"vendor.seq\":%u}}",
+                                                 refused[i].key, refused[i].json, i);
+      g_autofree char *before = juice_json_node_to_text (juice_device_get_quota (device,
+                                                                                 refused[i].key));
+      g_autofree char *after = NULL;
+      guint rejected = juice_device_get_n_rejected (device);
+
+      g_test_message ("%s = %s", refused[i].key, refused[i].json);
+      n = apply (device, report, &error);
+      g_assert_no_error (error);
+      /* only the other key of the report changed */
+      g_assert_cmpint (n, ==, 1);
+      g_assert_cmpuint (juice_device_get_n_rejected (device), ==, rejected + 1);
+      after = juice_json_node_to_text (juice_device_get_quota (device, refused[i].key));
+      g_assert_cmpstr (after, ==, before);
+    }
+
+  g_assert_cmpfloat (juice_device_get_soc (device), ==, 56);
+  g_assert_true (juice_device_get_quota_int (device, "pd.soc", &v));
+  g_assert_cmpint (v, ==, 56);
+
+  /* What fits is taken as it is: whole floats and numeric strings for
+   * integers, any number for floats, big integers that int64 holds. */
+  n = apply (device, "{\"pd.soc\":57.0,\"pd.chgSunPower\":\"9223372036854775807\","
+                     "\"bmsMaster.f32ShowSoc\":\"51.25\",\"inv.cfgAcEnabled\":0}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 4);
+  g_assert_cmpfloat (juice_device_get_soc (device), ==, 57);
+  g_assert_true (juice_device_get_quota_int (device, "pd.chgSunPower", &v));
+  g_assert_cmpint (v, ==, G_MAXINT64);
+  g_assert_true (juice_device_get_quota_double (device, "bmsMaster.f32ShowSoc", &d));
+  g_assert_cmpfloat (d, ==, 51.25);
+
+  /* A key no profile lists keeps an oversized integer as the double it is,
+   * never a wrapped one. */
+  n = apply (device, "{\"vendor.big\":-99999999999999999999999}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 1);
+  node = juice_device_get_quota (device, "vendor.big");
+  g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_node_get_double (node), ==, -1e23);
+
+  g_assert_finalize_object (g_steal_pointer (&device));
+}
+
+static char *
+nested_report (guint levels)
+{
+  GString *str = g_string_new ("{\"params\":{\"vendor.deep\":");
+
+  /* The envelope and params are two levels; the arrays make up the rest. */
+  for (guint i = 2; i < levels; i++)
+    g_string_append_c (str, '[');
+  g_string_append_c (str, '1');
+  for (guint i = 2; i < levels; i++)
+    g_string_append_c (str, ']');
+  g_string_append (str, "}}");
+
+  return g_string_free (str, FALSE);
+}
+
+/* Small payloads keep the depth limit too: 12.8 KB nested 6,400 deep used
+ * to pass because only payloads over 16 KiB were scanned. */
+static void
+test_deep_small (void)
+{
+  g_autoptr(JuiceDevice) device = new_device ();
+  g_autofree char *at_limit = nested_report (32);
+  g_autofree char *over_limit = nested_report (33);
+  g_autofree char *very_deep = nested_report (6400);
+  guint rejected;
+  int n;
+
+  g_assert_cmpuint (strlen (very_deep), <, 16 * 1024);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *payload = i == 0 ? over_limit : very_deep;
+
+      rejected = juice_device_get_n_rejected (device);
+      n = juice_device_apply_report_bytes (device, payload, -1, &error);
+      g_assert_cmpint (n, ==, -1);
+      g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+      g_assert_nonnull (strstr (error->message, "deeper"));
+      g_assert_cmpuint (juice_device_get_n_rejected (device), ==, rejected + 1);
+      g_assert_null (juice_device_get_quota (device, "vendor.deep"));
+    }
+
+  n = juice_device_apply_report_bytes (device, at_limit, -1, NULL);
+  g_assert_cmpint (n, ==, 1);
+  g_assert_nonnull (juice_device_get_quota (device, "vendor.deep"));
+
+  /* Brackets inside strings do not count. */
+  n = apply (device, "{\"vendor.text\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}", NULL);
+  g_assert_cmpint (n, ==, 1);
+
+  g_assert_finalize_object (g_steal_pointer (&device));
+}
+
+static void
+test_json_parse_limits (void)
+{
+  g_autofree char *deep = nested_report (9);
+  g_autoptr(JsonNode) ok = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) large = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A few dozen bytes, one level too deep for a limit of 8. */
+  refused = juice_json_parse (deep, -1, 4096, 8, &error);
+  g_assert_null (refused);
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  ok = juice_json_parse (deep, -1, 4096, 9, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (juice_json_node_depth (ok, 100), ==, 9);
+
+  large = juice_json_parse (deep, -1, strlen (deep) - 1, 100, &error);
+  g_assert_null (large);
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +555,9 @@ main (int   argc,
   g_test_add_func ("/juice/device/detail", test_detail);
   g_test_add_func ("/juice/device/garbage", test_garbage);
   g_test_add_func ("/juice/device/build-command", test_build_command);
+  g_test_add_func ("/juice/device/deep-small", test_deep_small);
+  g_test_add_func ("/juice/device/type-fit", test_type_fit);
+  g_test_add_func ("/juice/json/parse-limits", test_json_parse_limits);
 
   return g_test_run ();
 }

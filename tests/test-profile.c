@@ -942,7 +942,7 @@ fixture_value (JsonObject *data,
 static void
 test_fixture (void)
 {
-  const char *dir = g_getenv ("JUICE_TEST_DATA");
+  const char *dir = g_getenv ("JUICE_SIM_DATA");
   g_autofree char *path = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -953,7 +953,7 @@ test_fixture (void)
 
   if (dir == NULL)
     {
-      g_test_skip ("JUICE_TEST_DATA is not set");
+      g_test_skip ("JUICE_SIM_DATA is not set");
       return;
     }
 

@@ -348,40 +348,115 @@ test_physics (Fixture       *f,
 }
 
 static guint n_reports;
+static guint n_report_keys;
 
 static void
 on_report (JuiceSimDevice *sim,
            JsonObject     *params)
 {
   n_reports++;
-  g_assert_cmpuint (json_object_get_size (params), >, 0);
-  g_assert_cmpuint (json_object_get_size (params), <, 100);
+  n_report_keys = json_object_get_size (params);
+  g_assert_cmpuint (n_report_keys, >, 0);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
 }
 
 static void
 test_reports_by_itself (void)
 {
   g_autoptr(JuiceSimDevice) sim = juice_sim_device_new (SN);
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  guint id;
+  gboolean expired = FALSE;
+  guint deadline;
 
   n_reports = 0;
   g_object_set (sim, "report-interval-ms", 50, "time-of-day", 12.0, NULL);
   g_signal_connect (sim, "report", G_CALLBACK (on_report), NULL);
-  id = g_timeout_add_once (400, (GSourceOnceFunc) g_main_loop_quit, loop);
-  g_main_loop_run (loop);
-  g_assert_cmpuint (n_reports, >=, 4);
-  g_assert_cmpuint (n_reports, <=, 9);
 
-  /* Offline: no reports. */
+  /* Ticks report partial changes, again and again, with nobody asking. */
+  deadline = g_timeout_add_seconds (20, deadline_cb, &expired);
+  while (n_reports < 4 && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (deadline);
+  g_assert_cmpuint (n_report_keys, <, 100);
+
+  /* Offline: nothing is reported, not even when asked. */
   juice_sim_device_set_online (sim, FALSE);
   n_reports = 0;
-  id = g_timeout_add_once (200, (GSourceOnceFunc) g_main_loop_quit, loop);
-  g_main_loop_run (loop);
+  juice_sim_device_step (sim, 60);
+  juice_transport_request_quotas (JUICE_TRANSPORT (sim), SN, NULL);
   g_assert_cmpuint (n_reports, ==, 0);
-  (void) id;
 
+  /* Asked for every value (keys NULL), it publishes its whole state. */
+  juice_sim_device_set_online (sim, TRUE);
+  n_reports = 0;
+  juice_transport_request_quotas (JUICE_TRANSPORT (sim), SN, NULL);
+  g_assert_cmpuint (n_reports, ==, 1);
+  g_assert_cmpuint (n_report_keys, >=, 290);
+
+  g_signal_handlers_disconnect_by_func (sim, on_report, NULL);
   g_assert_finalize_object (g_steal_pointer (&sim));
+}
+
+/* The caller's cancellable ends a change: G_IO_ERROR_CANCELLED, the shown
+ * value rolls back to the device's, nothing stays pending. */
+static void
+test_set_cancelled (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  SetResult r = { 0 };
+  SetResult early = { 0 };
+  gint64 v;
+
+  juice_sim_device_set_quota_int (f->sim, "ems.maxChargeSoc", 100);
+  juice_sim_device_step (f->sim, 1);
+  /* the device takes long to apply: the change is still pending when cancelled */
+  g_object_set (f->sim, "apply-delay-ms", 60000, NULL);
+  juice_device_set_command_timeout (f->device, 60000);
+
+  juice_device_set_async (f->device, "charge-limit", 80, cancellable, device_util_set_cb, &r);
+  g_assert_true (juice_device_is_setting_pending (f->device, "charge-limit"));
+  g_assert_true (juice_device_get_setting_value (f->device, "charge-limit", &v));
+  g_assert_cmpint (v, ==, 80);
+
+  g_cancellable_cancel (cancellable);
+  while (!r.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_false (juice_device_is_setting_pending (f->device, "charge-limit"));
+  g_assert_true (juice_device_get_setting_value (f->device, "charge-limit", &v));
+  g_assert_cmpint (v, ==, 100);
+
+  /* Cancelled before it starts: nothing is shown or sent. */
+  g_cancellable_cancel (cancelled);
+  juice_device_set_async (f->device, "charge-limit", 70, cancelled, device_util_set_cb, &early);
+  g_assert_false (juice_device_is_setting_pending (f->device, "charge-limit"));
+  while (!early.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (early.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&early.error);
+  g_assert_true (juice_device_get_setting_value (f->device, "charge-limit", &v));
+  g_assert_cmpint (v, ==, 100);
+
+  /* Disconnecting ends every pending change the same way. */
+  r = (SetResult) { 0 };
+  juice_device_set_async (f->device, "charge-limit", 60, NULL, device_util_set_cb, &r);
+  g_assert_true (juice_device_is_setting_pending (f->device, "charge-limit"));
+  juice_device_cancel_commands (f->device);
+  while (!r.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_false (juice_device_is_setting_pending (f->device, "charge-limit"));
 }
 
 int
@@ -402,6 +477,7 @@ main (int   argc,
   ADD ("offline", test_offline);
   ADD ("superseded", test_superseded);
   ADD ("physics", test_physics);
+  ADD ("set-cancelled", test_set_cancelled);
   g_test_add_func ("/juice/sim/reports-by-itself", test_reports_by_itself);
 
   return g_test_run ();

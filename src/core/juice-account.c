@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-account.h"
+#include "juice-cloud-error.h"
 #include "juice-error.h"
 #include "juice-json.h"
 
@@ -37,7 +38,9 @@ struct _JuiceAccount
   JuiceMqtt    *mqtt;
   GListStore   *devices;
   GHashTable   *slots;           /* serial number -> Slot */
-  GCancellable *cancellable;     /* the account's own fetches */
+  GCancellable *cancellable;     /* the account's own fetches; replaced at disconnect */
+  GMainContext *context;         /* where the account was made: its sources run there */
+  GPtrArray    *readbacks;       /* Readback: HTTP read-backs waiting or on their way */
   char         *mqtt_client_id;
   char         *mqtt_ca_file;
   char         *mqtt_account;    /* certificateAccount: the topic prefix */
@@ -145,7 +148,7 @@ ensure_slot (JuiceAccount *self,
   g_source_set_static_name (slot->silence, "[juice-account] silence");
   g_source_set_callback (slot->silence, silence_cb, slot, NULL);
   g_source_set_ready_time (slot->silence, -1);
-  g_source_attach (slot->silence, NULL);
+  g_source_attach (slot->silence, self->context);
 
   g_hash_table_insert (self->slots, g_strdup (serial_number), slot);
   g_list_store_append (self->devices, slot->device);
@@ -180,16 +183,33 @@ all_quotas_cb (GObject      *object,
   const char *serial_number = g_task_get_task_data (task);
   g_autoptr(JsonObject) quotas = NULL;
   g_autoptr(GError) error = NULL;
+  JuiceDevice *device;
 
   quotas = juice_cloud_get_all_quotas_finish (JUICE_CLOUD (object), result, &error);
+  device = juice_account_lookup_device (self, serial_number);
+
   if (quotas == NULL)
     {
-      /* data: null while the device flaps offline; keep what we have. */
       g_debug ("%s: quota/all failed: %s", serial_number, error->message);
+
+      /* A cancellation is nobody's problem; data: null while the device is
+       * offline is what "offline" already says. Anything else is shown. */
+      if (device != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !(g_error_matches (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_NO_DATA) &&
+            !juice_device_get_online (device)))
+        {
+          g_autofree char *problem =
+            g_strdup_printf (_("Could not load this device’s values: %s"), error->message);
+
+          juice_device_set_problem (device, problem);
+        }
+
       g_task_return_boolean (task, FALSE);
       return;
     }
 
+  if (device != NULL)
+    juice_device_set_problem (device, NULL);
   apply_quotas (self, serial_number, quotas);
   g_task_return_boolean (task, TRUE);
 }
@@ -203,6 +223,7 @@ fetch_all_quotas (JuiceAccount        *self,
 {
   GTask *task = g_task_new (self, self->cancellable, callback, user_data);
 
+  g_task_set_source_tag (task, fetch_all_quotas);
   g_task_set_task_data (task, g_strdup (serial_number), g_free);
   juice_cloud_get_all_quotas_async (self->cloud, serial_number, self->cancellable,
                                     all_quotas_cb, task);
@@ -341,6 +362,8 @@ renew_certification_cb (GObject      *object,
 
   self->renewing = FALSE;
   certification = juice_cloud_get_certification_finish (JUICE_CLOUD (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (certification == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Failed: %s"), error->message);
@@ -434,10 +457,35 @@ start_link (JuiceAccount            *self,
 
 /* Connecting ------------------------------------------------------------ */
 
+/* A connect stops when its caller cancels it or the account disconnects:
+ * its cloud calls use a cancellable that follows both. */
 typedef struct
 {
-  guint pending;
+  guint         pending;
+  GCancellable *cancellable;      /* what the cloud calls use */
+  GCancellable *caller;
+  gulong        caller_id;
+  GCancellable *account;
+  gulong        account_id;
 } ConnectData;
+
+static void
+follow_cancelled (GCancellable *cancellable,
+                  GCancellable *follower)
+{
+  g_cancellable_cancel (follower);
+}
+
+static void
+connect_data_free (ConnectData *data)
+{
+  g_cancellable_disconnect (data->caller, data->caller_id);
+  g_cancellable_disconnect (data->account, data->account_id);
+  g_clear_object (&data->caller);
+  g_clear_object (&data->account);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
 
 static void
 connect_quotas_cb (GObject      *object,
@@ -447,7 +495,8 @@ connect_quotas_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   ConnectData *data = g_task_get_task_data (task);
 
-  /* A device whose quotas failed shows what comes over MQTT later. */
+  /* A device whose quotas failed says so ("problem") and shows what comes
+   * over MQTT later. */
   g_task_propagate_boolean (G_TASK (result), NULL);
 
   if (--data->pending == 0)
@@ -468,6 +517,12 @@ connect_certification_cb (GObject      *object,
   const char *serial_number;
 
   certification = juice_cloud_get_certification_finish (JUICE_CLOUD (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
   if (certification == NULL)
     {
       /* Without the live link the devices still work over HTTP. */
@@ -497,9 +552,9 @@ connect_devices_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   JuiceAccount *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
   g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
 
   infos = juice_cloud_list_devices_finish (JUICE_CLOUD (object), result, &error);
   if (infos == NULL)
@@ -519,8 +574,7 @@ connect_devices_cb (GObject      *object,
       juice_device_set_online (slot->device, info->online);
     }
 
-  cancellable = g_task_get_cancellable (task);
-  juice_cloud_get_certification_async (self->cloud, cancellable,
+  juice_cloud_get_certification_async (self->cloud, data->cancellable,
                                        connect_certification_cb, g_steal_pointer (&task));
 }
 
@@ -531,15 +585,29 @@ juice_account_connect_async (JuiceAccount        *self,
                              gpointer             user_data)
 {
   GTask *task;
+  ConnectData *data;
 
   g_return_if_fail (JUICE_IS_ACCOUNT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, juice_account_connect_async);
-  g_task_set_task_data (task, g_new0 (ConnectData, 1), g_free);
+
+  data = g_new0 (ConnectData, 1);
+  data->cancellable = g_cancellable_new ();
+  data->account = g_object_ref (self->cancellable);
+  data->account_id = g_cancellable_connect (data->account, G_CALLBACK (follow_cancelled),
+                                            g_object_ref (data->cancellable), g_object_unref);
+  if (cancellable != NULL)
+    {
+      data->caller = g_object_ref (cancellable);
+      data->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (follow_cancelled),
+                                               g_object_ref (data->cancellable), g_object_unref);
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
 
   set_link_state (self, _("Connecting"));
-  juice_cloud_list_devices_async (self->cloud, cancellable, connect_devices_cb, task);
+  juice_cloud_list_devices_async (self->cloud, data->cancellable, connect_devices_cb, task);
 }
 
 gboolean
@@ -552,14 +620,29 @@ juice_account_connect_finish (JuiceAccount  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void stop_readbacks (JuiceAccount *self);
+
+/* Stops everything in flight: fetches, read-backs, commands, the link. */
 void
 juice_account_disconnect (JuiceAccount *self)
 {
+  GHashTableIter iter;
+  Slot *slot;
+
   g_return_if_fail (JUICE_IS_ACCOUNT (self));
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+
+  stop_readbacks (self);
+
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&slot))
+    {
+      juice_device_cancel_commands (slot->device);
+      g_source_set_ready_time (slot->silence, -1);
+    }
 
   if (self->mqtt != NULL)
     juice_mqtt_stop (self->mqtt);
@@ -657,36 +740,67 @@ juice_account_send_command_finish (JuiceTransport  *transport,
 }
 
 /* Reading back over HTTP: the device applies a change a moment after it
- * accepted it, so ask again a few times, until nothing waits for these keys. */
+ * accepted it, so ask again a few times, until nothing waits for these keys.
+ * A read-back does not keep the account alive: it holds a weak reference,
+ * and disconnecting stops its timer and cancels its request. */
 static const guint readback_delays_ms[] = { 0, 700, 1500, 3000, 5000 };
 
 typedef struct
 {
-  JuiceAccount *self;
-  char         *serial_number;
-  char        **keys;
-  guint         attempt;
+  GWeakRef  account;
+  char     *serial_number;
+  char    **keys;
+  guint     attempt;
+  GSource  *timer;        /* waiting for the next attempt */
 } Readback;
 
 static void
 readback_free (Readback *readback)
 {
-  g_clear_object (&readback->self);
+  if (readback->timer != NULL)
+    {
+      g_source_destroy (readback->timer);
+      g_clear_pointer (&readback->timer, g_source_unref);
+    }
+  g_weak_ref_clear (&readback->account);
   g_free (readback->serial_number);
   g_strfreev (readback->keys);
   g_free (readback);
 }
 
-static gboolean
-readback_still_wanted (Readback *readback)
+/* The account forgets @readback; it is freed here or, when a request is on
+ * its way, by that request's callback. */
+static void
+readback_forget (JuiceAccount *self,
+                 Readback     *readback)
 {
-  JuiceDevice *device = juice_account_lookup_device (readback->self, readback->serial_number);
+  g_ptr_array_remove_fast (self->readbacks, readback);
+  g_weak_ref_set (&readback->account, NULL);
+}
+
+static void
+stop_readbacks (JuiceAccount *self)
+{
+  while (self->readbacks->len > 0)
+    {
+      Readback *readback = g_ptr_array_index (self->readbacks, self->readbacks->len - 1);
+      gboolean waiting = readback->timer != NULL;
+
+      readback_forget (self, readback);
+      /* on its way: the cancelled request's callback frees it */
+      if (waiting)
+        readback_free (readback);
+    }
+}
+
+static gboolean
+readback_still_wanted (JuiceAccount *self,
+                       Readback     *readback)
+{
+  JuiceDevice *device = juice_account_lookup_device (self, readback->serial_number);
   const JuiceDeviceProfile *profile;
 
-  if (device == NULL || g_cancellable_is_cancelled (readback->self->cancellable))
-    return FALSE;
-
-  if (!(profile = juice_device_get_profile (device)))
+  if (device == NULL || !(profile = juice_device_get_profile (device)))
     return FALSE;
 
   for (guint i = 0; readback->keys[i] != NULL; i++)
@@ -700,30 +814,42 @@ readback_still_wanted (Readback *readback)
   return FALSE;
 }
 
-static void readback_fetch (Readback *readback);
+static void readback_fetch (JuiceAccount *self,
+                            Readback     *readback);
 
 static gboolean
 readback_timeout_cb (gpointer user_data)
 {
-  readback_fetch (user_data);
+  Readback *readback = user_data;
+  g_autoptr(JuiceAccount) self = g_weak_ref_get (&readback->account);
+
+  g_clear_pointer (&readback->timer, g_source_unref);
+  g_assert (self != NULL);
+  readback_fetch (self, readback);
+
   return G_SOURCE_REMOVE;
 }
 
 static void
-readback_next (Readback *readback)
+readback_next (JuiceAccount *self,
+               Readback     *readback)
 {
-  JuiceMqtt *mqtt = readback->self->mqtt;
+  JuiceMqtt *mqtt = self->mqtt;
 
   /* Over a live link the device reports the change by itself. */
   if (++readback->attempt >= G_N_ELEMENTS (readback_delays_ms) ||
       (mqtt != NULL && juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_CONNECTED) ||
-      !readback_still_wanted (readback))
+      !readback_still_wanted (self, readback))
     {
+      readback_forget (self, readback);
       readback_free (readback);
       return;
     }
 
-  g_timeout_add (readback_delays_ms[readback->attempt], readback_timeout_cb, readback);
+  readback->timer = g_timeout_source_new (readback_delays_ms[readback->attempt]);
+  g_source_set_static_name (readback->timer, "[juice-account] read-back");
+  g_source_set_callback (readback->timer, readback_timeout_cb, readback, NULL);
+  g_source_attach (readback->timer, self->context);
 }
 
 static void
@@ -732,30 +858,36 @@ request_quotas_cb (GObject      *object,
                    gpointer      user_data)
 {
   Readback *readback = user_data;
+  g_autoptr(JuiceAccount) self = g_weak_ref_get (&readback->account);
   g_autoptr(JsonObject) quotas = NULL;
   g_autoptr(GError) error = NULL;
 
   quotas = juice_cloud_get_quotas_finish (JUICE_CLOUD (object), result, &error);
-  if (quotas == NULL)
-    g_debug ("Reading back failed: %s", error->message);
-  else
-    apply_quotas (readback->self, readback->serial_number, quotas);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Disconnected or gone while the request was on its way. */
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      if (self != NULL)
+        readback_forget (self, readback);
       readback_free (readback);
       return;
     }
 
-  readback_next (readback);
+  if (quotas == NULL)
+    g_debug ("Reading back failed: %s", error->message);
+  else
+    apply_quotas (self, readback->serial_number, quotas);
+
+  readback_next (self, readback);
 }
 
 static void
-readback_fetch (Readback *readback)
+readback_fetch (JuiceAccount *self,
+                Readback     *readback)
 {
-  juice_cloud_get_quotas_async (readback->self->cloud, readback->serial_number,
+  juice_cloud_get_quotas_async (self->cloud, readback->serial_number,
                                 (const char * const *) readback->keys,
-                                readback->self->cancellable, request_quotas_cb, readback);
+                                self->cancellable, request_quotas_cb, readback);
 }
 
 static void
@@ -766,11 +898,22 @@ juice_account_request_quotas (JuiceTransport     *transport,
   JuiceAccount *self = JUICE_ACCOUNT (transport);
   Readback *readback;
 
+  if (g_hash_table_lookup (self->slots, serial_number) == NULL)
+    return;
+
+  /* Every value: quota/all, which also sets or clears the device's problem. */
+  if (keys == NULL)
+    {
+      fetch_all_quotas (self, serial_number, NULL, NULL);
+      return;
+    }
+
   readback = g_new0 (Readback, 1);
-  readback->self = g_object_ref (self);
+  g_weak_ref_init (&readback->account, self);
   readback->serial_number = g_strdup (serial_number);
   readback->keys = g_strdupv ((char **) keys);
-  readback_fetch (readback);
+  g_ptr_array_add (self->readbacks, readback);
+  readback_fetch (self, readback);
 }
 
 static void
@@ -789,12 +932,21 @@ juice_account_dispose (GObject *object)
   JuiceAccount *self = (JuiceAccount *)object;
 
   g_cancellable_cancel (self->cancellable);
+  stop_readbacks (self);
   if (self->mqtt != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->mqtt, self);
       juice_mqtt_stop (self->mqtt);
     }
   g_clear_object (&self->mqtt);
+  {
+    GHashTableIter iter;
+    Slot *slot;
+
+    g_hash_table_iter_init (&iter, self->slots);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&slot))
+      juice_device_cancel_commands (slot->device);
+  }
   g_hash_table_remove_all (self->slots);
   g_list_store_remove_all (self->devices);
 
@@ -810,6 +962,8 @@ juice_account_finalize (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->slots, g_hash_table_unref);
+  g_clear_pointer (&self->readbacks, g_ptr_array_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->mqtt_client_id, g_free);
   g_clear_pointer (&self->mqtt_ca_file, g_free);
   g_clear_pointer (&self->mqtt_account, g_free);
@@ -902,6 +1056,8 @@ juice_account_init (JuiceAccount *self)
   self->devices = g_list_store_new (JUICE_TYPE_DEVICE);
   self->slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, slot_free);
   self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
+  self->readbacks = g_ptr_array_new ();
   self->silence_seconds = DEFAULT_SILENCE;
   self->link_state = g_strdup (_("Disconnected"));
 }

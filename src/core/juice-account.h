@@ -23,13 +23,18 @@ G_DECLARE_FINAL_TYPE (JuiceAccount, juice_account, JUICE, ACCOUNT, GObject)
  * over MQTT when connected and over HTTP PUT otherwise.
  *
  * After every (re)connect it fetches quota/all for each device, since the
- * broker does not replay what was missed. A device that stays silent for
+ * broker does not replay what was missed. When that fetch fails, the
+ * device's "problem" says why until a fetch succeeds (juice_device_refresh()
+ * asks again). A device that stays silent for
  * "silence-seconds" (300) or reports status 0 is shown offline; its values
  * stay, marked stale.
  *
  * Properties: "devices" (GListModel of JuiceDevice), "mqtt", "link-state"
  * (a sentence for the UI: "Connected", "Reconnecting in 4 s", "Failed: …"),
- * "silence-seconds". */
+ * "silence-seconds".
+ *
+ * Its timers run on the thread-default main context of the thread that
+ * made it. */
 
 JuiceAccount *juice_account_new                  (JuiceCloud          *cloud,
                                                   const char          *mqtt_client_id);
@@ -59,6 +64,10 @@ void          juice_account_connect_async        (JuiceAccount        *self,
 gboolean      juice_account_connect_finish       (JuiceAccount        *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+/* Stops everything on its way: a connect (which completes with
+ * G_IO_ERROR_CANCELLED), quota fetches, read-backs, pending commands (each
+ * ends with G_IO_ERROR_CANCELLED and rolls back) and the live link. A
+ * cancellation is not an error: no link state or problem shows it. */
 void          juice_account_disconnect           (JuiceAccount        *self);
 
 /* Fetches quota/all for every device again. */

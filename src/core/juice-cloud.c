@@ -266,7 +266,7 @@ typedef struct
   GByteArray     *buffer;
   GCancellable   *attempt_cancellable;
   gulong          cancelled_id;
-  guint           timeout_id;
+  GSource        *timeout;       /* on the task's context, as every source here */
   gboolean        timed_out;
 
   /* waiting before the next attempt */
@@ -286,7 +286,11 @@ request_end_attempt (Request      *request,
       g_cancellable_disconnect (cancellable, request->cancelled_id);
       request->cancelled_id = 0;
     }
-  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  if (request->timeout != NULL)
+    {
+      g_source_destroy (request->timeout);
+      g_clear_pointer (&request->timeout, g_source_unref);
+    }
   if (request->message != NULL)
     g_signal_handlers_disconnect_matched (request->message, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
                                           message_restarted_cb, NULL);
@@ -706,7 +710,7 @@ attempt_timeout_cb (gpointer user_data)
 {
   Request *request = user_data;
 
-  request->timeout_id = 0;
+  g_clear_pointer (&request->timeout, g_source_unref);
   request->timed_out = TRUE;
   g_cancellable_cancel (request->attempt_cancellable);
 
@@ -750,10 +754,12 @@ build_url (JuiceCloud *self,
   return g_string_free (url, FALSE);
 }
 
-/* Signs afresh for every attempt: a retry is a new request. */
-static void
-sign_message (JuiceCloud *self,
-              Request    *request)
+/* Signs afresh for every attempt: a retry is a new request. Fails when the
+ * parameters cannot be flattened (not an object, nested too deep). */
+static gboolean
+sign_message (JuiceCloud  *self,
+              Request     *request,
+              GError     **error)
 {
   g_autofree char *nonce = juice_sign_new_nonce ();
   g_autofree char *timestamp = juice_sign_new_timestamp ();
@@ -763,6 +769,15 @@ sign_message (JuiceCloud *self,
 
   string = juice_sign_build_string (request->body, request->query, self->access_key,
                                     nonce, timestamp);
+  if (string == NULL)
+    {
+      g_set_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_MALFORMED,
+                   _("The request to %s could not be signed: its parameters are not an object "
+                     "or nest deeper than %d levels."),
+                   request->path, JUICE_SIGN_MAX_DEPTH);
+      return FALSE;
+    }
+
   sign = juice_sign_compute (self->secret_key, string);
   explicit_bzero (string, strlen (string));
 
@@ -771,6 +786,8 @@ sign_message (JuiceCloud *self,
   soup_message_headers_replace (headers, "nonce", nonce);
   soup_message_headers_replace (headers, "timestamp", timestamp);
   soup_message_headers_replace (headers, "sign", sign);
+
+  return TRUE;
 }
 
 static void
@@ -782,7 +799,9 @@ message_restarted_cb (SoupMessage *message,
 
   /* The service refuses a nonce and timestamp it has seen. */
   g_debug ("%s %s: re-sent by libsoup, signed again", request->method, request->path);
-  sign_message (self, request);
+  /* The same parameters were signed for the first send. */
+  if (!sign_message (self, request, NULL))
+    g_assert_not_reached ();
 }
 
 static void
@@ -792,6 +811,7 @@ request_start_attempt (GTask *task)
   Request *request = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *url = build_url (self, request);
+  GError *error = NULL;
 
   g_assert (request->message == NULL);
 
@@ -822,7 +842,11 @@ request_start_attempt (GTask *task)
   else
     g_signal_connect (request->message, "restarted", G_CALLBACK (message_restarted_cb), task);
 
-  sign_message (self, request);
+  if (!sign_message (self, request, &error))
+    {
+      request_fail (task, g_steal_pointer (&error), FALSE);
+      return;
+    }
 
   if (request->body != NULL)
     {
@@ -841,8 +865,12 @@ request_start_attempt (GTask *task)
                                                    g_object_ref (request->attempt_cancellable),
                                                    g_object_unref);
   if (self->timeout_ms > 0)
-    request->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->timeout_ms,
-                                              attempt_timeout_cb, request, NULL);
+    {
+      request->timeout = g_timeout_source_new (self->timeout_ms);
+      g_source_set_static_name (request->timeout, "[juice-cloud] attempt timeout");
+      g_source_set_callback (request->timeout, attempt_timeout_cb, request, NULL);
+      g_source_attach (request->timeout, g_task_get_context (task));
+    }
 
   g_debug ("%s %s: attempt %u", request->method, request->path, request->attempt);
 

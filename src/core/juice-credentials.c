@@ -112,12 +112,17 @@ credentials_from_item (SecretRetrievable  *item,
   return juice_credentials_new (access_key, secret_key);
 }
 
-/* Store */
+/* Store
+ *
+ * The new item is stored first and the stale ones (older access keys for the
+ * same host) are removed after: a store that fails leaves the working keys
+ * where they were. */
 
 typedef struct
 {
   char             *api_host;
   JuiceCredentials *credentials;
+  guint             pending;     /* stale items still being removed */
 } StoreData;
 
 static void
@@ -128,42 +133,103 @@ store_data_free (StoreData *data)
   g_free (data);
 }
 
+/* The access keys of the items stored for @api_host other than @keep. */
+static GPtrArray *
+stale_access_keys (GList      *items,
+                   const char *keep)
+{
+  GPtrArray *stale = g_ptr_array_new_with_free_func (g_free);
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+      const char *access_key = g_hash_table_lookup (attributes, "access-key");
+
+      /* an item without an access key cannot be told apart: lookups refuse it */
+      if (access_key == NULL || g_str_equal (access_key, keep) ||
+          g_ptr_array_find_with_equal_func (stale, access_key, g_str_equal, NULL))
+        continue;
+
+      g_ptr_array_add (stale, g_strdup (access_key));
+    }
+
+  return stale;
+}
+
+static void
+store_stale_cleared_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StoreData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* The new keys are stored: an old item that stays is found again and
+   * removed by the next store. */
+  if (!secret_password_clear_finish (result, &error) && error != NULL)
+    g_debug ("An older keyring item for %s could not be removed: %s",
+             data->api_host, error->message);
+
+  if (--data->pending == 0)
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_search_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StoreData *data = g_task_get_task_data (task);
+  g_autolist(GObject) items = NULL;
+  g_autoptr(GPtrArray) stale = NULL;
+  g_autoptr(GError) error = NULL;
+
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    {
+      g_debug ("Could not look for older keyring items for %s: %s",
+               data->api_host, error->message);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  stale = stale_access_keys (items, data->credentials->access_key);
+  if (stale->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  data->pending = stale->len;
+  for (guint i = 0; i < stale->len; i++)
+    secret_password_clear (juice_credentials_get_schema (), g_task_get_cancellable (task),
+                           store_stale_cleared_cb, g_object_ref (task),
+                           "api-host", data->api_host,
+                           "access-key", g_ptr_array_index (stale, i),
+                           NULL);
+}
+
 static void
 store_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  StoreData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (!secret_password_store_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-store_clear_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  StoreData *data = g_task_get_task_data (task);
-  g_autofree char *label = make_label (data->api_host);
-  GError *error = NULL;
-
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
-  secret_password_store (juice_credentials_get_schema (), SECRET_COLLECTION_DEFAULT, label,
-                         data->credentials->secret_key, g_task_get_cancellable (task),
-                         store_cb, g_object_ref (task),
-                         "api-host", data->api_host,
-                         "access-key", data->credentials->access_key,
-                         NULL);
+  secret_password_search (juice_credentials_get_schema (), SECRET_SEARCH_ALL,
+                          g_task_get_cancellable (task), store_search_cb, g_object_ref (task),
+                          "api-host", data->api_host,
+                          NULL);
 }
 
 void
@@ -174,6 +240,7 @@ juice_credentials_store_async (const char             *api_host,
                                gpointer                user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autofree char *label = NULL;
   StoreData *data;
 
   g_return_if_fail (api_host != NULL);
@@ -187,10 +254,12 @@ juice_credentials_store_async (const char             *api_host,
   data->credentials = juice_credentials_new (credentials->access_key, credentials->secret_key);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
 
-  /* One item per host: a new access key replaces the old one. */
-  secret_password_clear (juice_credentials_get_schema (), cancellable,
-                         store_clear_cb, g_object_ref (task),
-                         "api-host", api_host,
+  label = make_label (api_host);
+  secret_password_store (juice_credentials_get_schema (), SECRET_COLLECTION_DEFAULT, label,
+                         data->credentials->secret_key, cancellable,
+                         store_cb, g_object_ref (task),
+                         "api-host", data->api_host,
+                         "access-key", data->credentials->access_key,
                          NULL);
 }
 
@@ -210,25 +279,47 @@ juice_credentials_store_sync (const char             *api_host,
                               GError                **error)
 {
   g_autofree char *label = NULL;
+  g_autolist(GObject) items = NULL;
+  g_autoptr(GPtrArray) stale = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (api_host != NULL, FALSE);
   g_return_val_if_fail (credentials != NULL, FALSE);
 
-  if (!secret_password_clear_sync (juice_credentials_get_schema (), cancellable, &local_error,
+  label = make_label (api_host);
+  if (!secret_password_store_sync (juice_credentials_get_schema (), SECRET_COLLECTION_DEFAULT,
+                                   label, credentials->secret_key, cancellable, error,
                                    "api-host", api_host,
-                                   NULL) && local_error != NULL)
+                                   "access-key", credentials->access_key,
+                                   NULL))
+    return FALSE;
+
+  items = secret_password_search_sync (juice_credentials_get_schema (), SECRET_SEARCH_ALL,
+                                       cancellable, &local_error,
+                                       "api-host", api_host,
+                                       NULL);
+  if (local_error != NULL)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
+      g_debug ("Could not look for older keyring items for %s: %s", api_host,
+               local_error->message);
+      return TRUE;
     }
 
-  label = make_label (api_host);
-  return secret_password_store_sync (juice_credentials_get_schema (), SECRET_COLLECTION_DEFAULT,
-                                     label, credentials->secret_key, cancellable, error,
-                                     "api-host", api_host,
-                                     "access-key", credentials->access_key,
-                                     NULL);
+  stale = stale_access_keys (items, credentials->access_key);
+  for (guint i = 0; i < stale->len; i++)
+    {
+      if (!secret_password_clear_sync (juice_credentials_get_schema (), cancellable, &local_error,
+                                       "api-host", api_host,
+                                       "access-key", g_ptr_array_index (stale, i),
+                                       NULL) && local_error != NULL)
+        {
+          g_debug ("An older keyring item for %s could not be removed: %s", api_host,
+                   local_error->message);
+          g_clear_error (&local_error);
+        }
+    }
+
+  return TRUE;
 }
 
 /* Lookup */

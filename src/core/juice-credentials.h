@@ -27,7 +27,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (JuiceCredentials, juice_credentials_free)
 
 const SecretSchema *juice_credentials_get_schema    (void);
 
-/* Stores the keys for @api_host, replacing the keys stored for it before. */
+/* Stores the keys for @api_host, replacing the keys stored for it before.
+ * The new item is stored before the older ones are removed: when storing
+ * fails (or is cancelled), the keys stored before are still there. */
 void                juice_credentials_store_async   (const char          *api_host,
                                                      const JuiceCredentials *credentials,
                                                      GCancellable        *cancellable,

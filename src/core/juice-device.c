@@ -47,7 +47,8 @@ typedef struct
   gint64                  value;
   GTask                  *task;
   GCancellable           *cancellable; /* stops the transport waiting for a reply */
-  guint                   timeout_id;
+  GSource                *timeout;     /* no confirmation in time: roll back */
+  GSource                *cancelled;   /* the caller's cancellable fired */
   gboolean                accepted;
 } PendingCommand;
 
@@ -62,6 +63,8 @@ struct _JuiceDevice
   GWeakRef                  transport;
   GHashTable               *quotas;      /* raw key (case-insensitive) -> QuotaEntry */
   GHashTable               *pending;     /* setting name -> PendingCommand */
+  GMainContext             *context;     /* where the object was made: its sources run there */
+  char                     *problem;
 
   /* state */
   const JuiceDeviceProfile *profile;
@@ -92,6 +95,7 @@ enum {
   PROP_REMAIN_MINUTES,
   PROP_TRANSPORT,
   PROP_COMMAND_TIMEOUT,
+  PROP_PROBLEM,
   N_PROPS
 };
 
@@ -136,11 +140,22 @@ quota_entry_free (gpointer data)
 }
 
 static void
+destroy_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
 pending_command_free (gpointer data)
 {
   PendingCommand *pending = data;
 
-  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  destroy_source (&pending->timeout);
+  destroy_source (&pending->cancelled);
   g_cancellable_cancel (pending->cancellable);
   g_clear_object (&pending->cancellable);
   g_clear_object (&pending->task);
@@ -199,6 +214,8 @@ juice_device_finalize (GObject *object)
   g_clear_pointer (&self->product, g_free);
   g_clear_pointer (&self->quotas, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_weak_ref_clear (&self->transport);
 
   G_OBJECT_CLASS (juice_device_parent_class)->finalize (object);
@@ -258,6 +275,10 @@ juice_device_get_property (GObject    *object,
       g_value_set_uint (value, self->command_timeout_ms);
       break;
 
+    case PROP_PROBLEM:
+      g_value_set_string (value, self->problem);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -299,6 +320,10 @@ juice_device_set_property (GObject      *object,
 
     case PROP_COMMAND_TIMEOUT:
       juice_device_set_command_timeout (self, g_value_get_uint (value));
+      break;
+
+    case PROP_PROBLEM:
+      juice_device_set_problem (self, g_value_get_string (value));
       break;
 
     default:
@@ -350,6 +375,11 @@ juice_device_class_init (JuiceDeviceClass *klass)
   properties[PROP_COMMAND_TIMEOUT] =
     g_param_spec_uint ("command-timeout", NULL, NULL, 1, G_MAXUINT, DEFAULT_TIMEOUT_MS,
                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* Why the device's values could not be loaded, as a sentence; NULL when
+   * nothing is wrong. */
+  properties[PROP_PROBLEM] =
+    g_param_spec_string ("problem", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -400,6 +430,7 @@ juice_device_init (JuiceDevice *self)
                                         NULL, quota_entry_free);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, pending_command_free);
   self->command_timeout_ms = DEFAULT_TIMEOUT_MS;
+  self->context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&self->transport, NULL);
 }
 
@@ -617,12 +648,53 @@ juice_device_set_command_timeout (JuiceDevice *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMMAND_TIMEOUT]);
 }
 
+const char *
+juice_device_get_problem (JuiceDevice *self)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
+
+  return self->problem;
+}
+
+void
+juice_device_set_problem (JuiceDevice *self,
+                          const char  *problem)
+{
+  g_return_if_fail (JUICE_IS_DEVICE (self));
+
+  if (problem != NULL && problem[0] == '\0')
+    problem = NULL;
+
+  if (set_str (&self->problem, problem))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+}
+
+void
+juice_device_refresh (JuiceDevice *self)
+{
+  g_autoptr(JuiceTransport) transport = NULL;
+
+  g_return_if_fail (JUICE_IS_DEVICE (self));
+
+  transport = g_weak_ref_get (&self->transport);
+  if (transport == NULL)
+    {
+      g_debug ("%s: no transport to ask for the values", self->serial_number);
+      return;
+    }
+
+  juice_transport_request_quotas (transport, self->serial_number, NULL);
+}
+
 /* Report application ---------------------------------------------------- */
 
+/* A value must be what the profile says the key holds: never wrapped,
+ * rounded or coerced into it. Booleans are numbers on the wire (0 and 1). */
 static gboolean
 value_fits_type (const JuiceQuotaInfo *info,
                  JsonNode             *value)
 {
+  gint64 v;
   double d;
 
   if (JSON_NODE_HOLDS_NULL (value))
@@ -634,11 +706,13 @@ value_fits_type (const JuiceQuotaInfo *info,
   switch (info->type)
     {
     case JUICE_QUOTA_INTEGER:
-    case JUICE_QUOTA_FLOAT:
     case JUICE_QUOTA_ENUM:
     case JUICE_QUOTA_BOOLEAN:
     case JUICE_QUOTA_BITS:
-      return juice_json_node_get_double (value, &d);
+      return juice_json_node_get_exact_int (value, &v);
+
+    case JUICE_QUOTA_FLOAT:
+      return juice_json_node_get_number (value, &d);
 
     case JUICE_QUOTA_ARRAY:
       return JSON_NODE_HOLDS_ARRAY (value);
@@ -1060,7 +1134,7 @@ pending_timeout_cb (gpointer user_data)
   PendingCommand *pending = user_data;
   JuiceDevice *self = pending->device;
 
-  pending->timeout_id = 0;
+  g_clear_pointer (&pending->timeout, g_source_unref);
 
   pending_command_finish (pending,
                           g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
@@ -1109,6 +1183,43 @@ send_command_cb (GObject      *object,
   juice_transport_request_quotas (transport, self->serial_number, keys);
 }
 
+/* The caller cancelled: end the command and show the device's real value
+ * again. A cancellation is not a failure: callers do not show it. */
+static gboolean
+pending_cancelled_cb (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  PendingCommand *pending = user_data;
+
+  g_clear_pointer (&pending->cancelled, g_source_unref);
+  pending_command_finish (pending,
+                          g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                               _("The change was cancelled")));
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+juice_device_cancel_commands (JuiceDevice *self)
+{
+  GHashTableIter iter;
+  PendingCommand *pending;
+
+  g_return_if_fail (JUICE_IS_DEVICE (self));
+
+  /* pending_command_finish() removes from the table: restart each time */
+  for (;;)
+    {
+      g_hash_table_iter_init (&iter, self->pending);
+      if (!g_hash_table_iter_next (&iter, NULL, (gpointer *)&pending))
+        break;
+
+      pending_command_finish (pending,
+                              g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                   _("The change was cancelled")));
+    }
+}
+
 void
 juice_device_set_async (JuiceDevice         *self,
                         const char          *setting,
@@ -1130,6 +1241,9 @@ juice_device_set_async (JuiceDevice         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, juice_device_set_async);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
   if (self->profile != NULL)
     info = juice_device_profile_lookup_setting (self->profile, setting);
@@ -1180,8 +1294,18 @@ juice_device_set_async (JuiceDevice         *self,
   pending->value = value;
   pending->task = g_object_ref (task);
   pending->cancellable = g_cancellable_new ();
-  pending->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->command_timeout_ms,
-                                            pending_timeout_cb, pending, NULL);
+  pending->timeout = g_timeout_source_new (self->command_timeout_ms);
+  g_source_set_static_name (pending->timeout, "[juice-device] command timeout");
+  g_source_set_callback (pending->timeout, pending_timeout_cb, pending, NULL);
+  g_source_attach (pending->timeout, self->context);
+  if (cancellable != NULL)
+    {
+      pending->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (pending->cancelled, "[juice-device] command cancelled");
+      g_source_set_callback (pending->cancelled, G_SOURCE_FUNC (pending_cancelled_cb),
+                             pending, NULL);
+      g_source_attach (pending->cancelled, self->context);
+    }
   g_hash_table_insert (self->pending, (gpointer) info->name, pending);
 
   g_debug ("%s: sending %s = %" G_GINT64_FORMAT, self->serial_number, info->name, value);

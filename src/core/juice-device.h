@@ -20,7 +20,12 @@ G_DECLARE_FINAL_TYPE (JuiceDevice, juice_device, JUICE, DEVICE, GObject)
 /* One JuiceDevice per serial number. Every quota key the device ever sent is
  * kept (unknown ones too); known keys are matched case-insensitively. The
  * headline values are properties: "soc", "watts-in", "watts-out",
- * "remain-minutes", "online", "stale", "name", "product".
+ * "remain-minutes", "online", "stale", "name", "product". "problem" says, as
+ * a sentence, why the device's values could not be loaded (NULL when
+ * nothing is wrong); the transport sets and clears it.
+ *
+ * Timers run on the thread-default main context of the thread that made
+ * the device.
  *
  * Signals:
  *  - "quota-changed::KEY" (const char *key): a key's value changed; the
@@ -52,6 +57,12 @@ int                       juice_device_get_watts_in          (JuiceDevice       
 int                       juice_device_get_watts_out         (JuiceDevice          *self);
 int                       juice_device_get_remain_minutes    (JuiceDevice          *self);
 gint64                    juice_device_get_last_report_time  (JuiceDevice          *self);
+
+const char               *juice_device_get_problem           (JuiceDevice          *self);
+void                      juice_device_set_problem           (JuiceDevice          *self,
+                                                              const char           *problem);
+/* Asks the transport for every value again (a retry after a problem). */
+void                      juice_device_refresh               (JuiceDevice          *self);
 
 JuiceTransport           *juice_device_get_transport         (JuiceDevice          *self);
 void                      juice_device_set_transport         (JuiceDevice          *self,
@@ -100,6 +111,9 @@ JsonObject               *juice_device_build_command         (JuiceDevice       
                                                               const JuiceSettingInfo *setting,
                                                               gint64                value,
                                                               GError              **error);
+/* Sets @setting to @value: shown at once (pending), confirmed by the
+ * device's readback, rolled back on failure or timeout. Cancelling
+ * @cancellable ends it with G_IO_ERROR_CANCELLED and rolls back too. */
 void                      juice_device_set_async             (JuiceDevice          *self,
                                                               const char           *setting,
                                                               gint64                value,
@@ -109,6 +123,8 @@ void                      juice_device_set_async             (JuiceDevice       
 gboolean                  juice_device_set_finish            (JuiceDevice          *self,
                                                               GAsyncResult         *result,
                                                               GError              **error);
+/* Ends every pending command with G_IO_ERROR_CANCELLED (on disconnect). */
+void                      juice_device_cancel_commands       (JuiceDevice          *self);
 guint                     juice_device_get_command_timeout   (JuiceDevice          *self);
 void                      juice_device_set_command_timeout   (JuiceDevice          *self,
                                                               guint                 timeout_ms);

@@ -110,6 +110,64 @@ juice_json_node_get_int (JsonNode *node,
   return TRUE;
 }
 
+gboolean
+juice_json_node_get_number (JsonNode *node,
+                            double   *value)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return FALSE;
+
+  return juice_json_node_get_double (node, value);
+}
+
+gboolean
+juice_json_node_get_exact_int (JsonNode *node,
+                               gint64   *value)
+{
+  double d;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *str = json_node_get_string (node);
+      char *end = NULL;
+      gint64 v;
+
+      if (str == NULL || *str == '\0')
+        return FALSE;
+
+      errno = 0;
+      v = g_ascii_strtoll (str, &end, 10);
+      if (end != str && *end == '\0')
+        {
+          /* "-99999999999999999999999" saturates with ERANGE: refuse it */
+          if (errno != 0)
+            return FALSE;
+          *value = v;
+          return TRUE;
+        }
+    }
+
+  if (!juice_json_node_get_number (node, &d))
+    return FALSE;
+
+  /* 2^63 is exactly representable; int64 ends one below it */
+  if (d != floor (d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+    return FALSE;
+
+  *value = (gint64) d;
+  return TRUE;
+}
+
 char *
 juice_json_node_to_text (JsonNode *node)
 {
@@ -157,17 +215,48 @@ juice_json_node_depth (JsonNode *node,
   return 0;
 }
 
-#define SMALL_PAYLOAD (16 * 1024)
-
-/* json-glib parses recursively: refuse deep nesting before it sees the bytes,
- * so a hostile payload cannot exhaust the stack. */
+/* An integer literal without fraction or exponent that int64 cannot hold.
+ * json-glib wraps those silently (-99999999999999999999999 becomes 1). */
 static gboolean
-nesting_within (const char *data,
-                gsize       length,
-                guint       max_depth)
+integer_overflows (const char *digits,
+                   gsize       n_digits,
+                   gboolean    negative)
+{
+  while (n_digits > 1 && digits[0] == '0')
+    {
+      digits++;
+      n_digits--;
+    }
+
+  if (n_digits != 19)
+    return n_digits > 19;
+
+  return memcmp (digits, negative ? "9223372036854775808" : "9223372036854775807", 19) > 0;
+}
+
+static gboolean
+is_number_char (char c)
+{
+  return g_ascii_isdigit (c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+/* One linear pass over the bytes, before json-glib sees them: refuses deep
+ * nesting (json-glib parses recursively, so a hostile payload could exhaust
+ * the stack) and finds integers too large for int64. With @widened, copies
+ * the payload there with ".0" after each such integer, so that it parses as
+ * the double it is instead of wrapping. */
+static gboolean
+scan_payload (const char *data,
+              gsize       length,
+              guint       max_depth,
+              gboolean   *overflow,
+              GString    *widened)
 {
   gboolean in_string = FALSE;
+  gsize copied = 0;
   guint depth = 0;
+
+  *overflow = FALSE;
 
   for (gsize i = 0; i < length; i++)
     {
@@ -200,10 +289,45 @@ nesting_within (const char *data,
             depth--;
           break;
 
+        case '-':
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+          {
+            gboolean negative = c == '-';
+            gsize digits = negative ? i + 1 : i;
+            gsize end = digits;
+
+            while (end < length && g_ascii_isdigit (data[end]))
+              end++;
+
+            if (end < length && is_number_char (data[end]))
+              {
+                /* a fraction or an exponent: json-glib reads a double */
+                while (end < length && is_number_char (data[end]))
+                  end++;
+              }
+            else if (integer_overflows (data + digits, end - digits, negative))
+              {
+                *overflow = TRUE;
+                if (widened != NULL)
+                  {
+                    g_string_append_len (widened, data + copied, end - copied);
+                    g_string_append (widened, ".0");
+                    copied = end;
+                  }
+              }
+
+            i = end - 1;
+          }
+          break;
+
         default:
           break;
         }
     }
+
+  if (widened != NULL)
+    g_string_append_len (widened, data + copied, length - copied);
 
   return TRUE;
 }
@@ -217,6 +341,8 @@ juice_json_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) widened = NULL;
+  gboolean overflow = FALSE;
   JsonNode *root;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -239,13 +365,20 @@ juice_json_parse (const char  *data,
       return NULL;
     }
 
-  /* Small payloads cannot nest deep enough to hurt the stack: skip the scan
-   * on the hot path of ordinary reports. */
-  if ((gsize) length > SMALL_PAYLOAD && !nesting_within (data, length, max_depth))
+  /* Every payload, small ones too: the limit is the depth, not the size. */
+  if (!scan_payload (data, length, max_depth, &overflow, NULL))
     {
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                    "Message nests deeper than %u levels", max_depth);
       return NULL;
+    }
+
+  if (overflow)
+    {
+      widened = g_string_sized_new (length + 16);
+      scan_payload (data, length, max_depth, &overflow, widened);
+      data = widened->str;
+      length = widened->len;
     }
 
   parser = json_parser_new_immutable ();

@@ -14,6 +14,13 @@ gboolean  juice_json_node_get_int     (JsonNode    *node,
                                        gint64      *value);
 gboolean  juice_json_node_get_double  (JsonNode    *node,
                                        double      *value);
+/* Strict readings for values whose type is known: a number or a numeric
+ * string, never a boolean. get_exact_int also refuses a fraction (12.5) and
+ * anything outside int64; it accepts 100.0 and "87". */
+gboolean  juice_json_node_get_number  (JsonNode    *node,
+                                       double      *value);
+gboolean  juice_json_node_get_exact_int (JsonNode  *node,
+                                       gint64      *value);
 /* The value as juice-ctl prints it: numbers as JSON writes them, strings as
  * they are, arrays and objects as compact JSON. */
 char     *juice_json_node_to_text     (JsonNode    *node);
@@ -22,7 +29,8 @@ char     *juice_json_node_to_text     (JsonNode    *node);
 guint     juice_json_node_depth       (JsonNode    *node,
                                        guint        limit);
 /* Parses @data into a node; refuses more than @max_length bytes and nesting
- * deeper than @max_depth. */
+ * deeper than @max_depth, whatever the size. An integer too large for int64
+ * becomes a double of its value (json-glib alone would wrap it). */
 JsonNode *juice_json_parse            (const char  *data,
                                        gssize       length,
                                        gsize        max_length,

@@ -82,6 +82,8 @@ struct _JuiceSimDevice
   GHashTable *timers;        /* GSource set: acks and applies on their way */
   GHashTable *waiting;       /* command id -> GTask (transport side) */
   GRand      *rand;
+  GMainContext *context;     /* where the sim was made: its timers run there */
+  GSource    *tick;
 
   /* state */
   double      soc;           /* exact state of charge, percent */
@@ -92,7 +94,6 @@ struct _JuiceSimDevice
   guint       report_interval_ms;
   guint       ack_delay_ms;
   guint       apply_delay_ms;
-  guint       tick_id;
   guint       next_command;
   guint       online : 1;
   guint       refuse : 1;
@@ -406,13 +407,40 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A timer on the sim's own context; the caller owns the returned source. */
+static GSource *
+add_timeout (JuiceSimDevice *self,
+             guint           delay_ms,
+             GSourceFunc     func,
+             gpointer        data,
+             const char     *name)
+{
+  GSource *source = g_timeout_source_new (delay_ms);
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_set_static_name (source, name);
+  g_source_attach (source, self->context);
+
+  return source;
+}
+
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
 static void
 restart_ticking (JuiceSimDevice *self)
 {
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  clear_source (&self->tick);
 
   if (self->report_interval_ms > 0 && self->online)
-    self->tick_id = g_timeout_add (self->report_interval_ms, tick_cb, self);
+    self->tick = add_timeout (self, self->report_interval_ms, tick_cb, self, "[juice-sim] tick");
 }
 
 /* Timers that belong to the sim and die with it. */
@@ -427,7 +455,7 @@ schedule (JuiceSimDevice *self,
 
   g_source_set_callback (source, func, data, destroy);
   g_source_set_static_name (source, "[juice-sim] command");
-  g_source_attach (source, NULL);
+  g_source_attach (source, self->context);
   g_hash_table_add (self->timers, source);
 }
 
@@ -548,7 +576,8 @@ static void
 juice_sim_device_dispose (GObject *object)
 {
   JuiceSimDevice *self = (JuiceSimDevice *)object;
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+
+  clear_source (&self->tick);
   g_hash_table_remove_all (self->timers);
 
   /* Tasks on their way hold the sim: none can be left here. */
@@ -568,6 +597,7 @@ juice_sim_device_finalize (GObject *object)
   g_clear_pointer (&self->state, g_hash_table_unref);
   g_clear_pointer (&self->timers, g_hash_table_unref);
   g_clear_pointer (&self->waiting, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->rand, g_rand_free);
 
   G_OBJECT_CLASS (juice_sim_device_parent_class)->finalize (object);
@@ -735,6 +765,7 @@ juice_sim_device_init (JuiceSimDevice *self)
   self->timers = g_hash_table_new_full (NULL, NULL, destroy_source, NULL);
   self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, waiting_free);
   self->rand = g_rand_new_with_seed (20261126);
+  self->context = g_main_context_ref_thread_default ();
   self->online = TRUE;
   self->hour_override = -1;
   self->ack_delay_ms = 300;
@@ -975,8 +1006,8 @@ typedef struct
   GTask          *task;
   GCancellable   *cancellable;
   gulong          cancelled_id;
-  guint           timeout_id;
-  guint           idle_id;
+  GSource        *timeout;
+  GSource        *idle;
 } Waiting;
 
 static void
@@ -986,8 +1017,8 @@ waiting_free (gpointer data)
 
   if (waiting->cancelled_id != 0)
     g_cancellable_disconnect (waiting->cancellable, waiting->cancelled_id);
-  g_clear_handle_id (&waiting->timeout_id, g_source_remove);
-  g_clear_handle_id (&waiting->idle_id, g_source_remove);
+  clear_source (&waiting->timeout);
+  clear_source (&waiting->idle);
   g_clear_object (&waiting->cancellable);
   g_clear_object (&waiting->task);
   g_free (waiting);
@@ -1035,7 +1066,7 @@ reply_timeout_cb (gpointer user_data)
   Waiting *waiting = user_data;
   JuiceSimDevice *self = waiting->self;
 
-  waiting->timeout_id = 0;
+  g_clear_pointer (&waiting->timeout, g_source_unref);
   waiting_complete (self, g_task_get_task_data (waiting->task),
                     g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
                                  _("%s did not answer"), self->name));
@@ -1048,7 +1079,7 @@ cancelled_idle_cb (gpointer user_data)
 {
   Waiting *waiting = user_data;
 
-  waiting->idle_id = 0;
+  g_clear_pointer (&waiting->idle, g_source_unref);
   waiting_complete (waiting->self, g_task_get_task_data (waiting->task),
                     g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                          "The command was cancelled"));
@@ -1062,8 +1093,13 @@ static void
 on_cancelled (GCancellable *cancellable,
               Waiting      *waiting)
 {
-  if (waiting->idle_id == 0)
-    waiting->idle_id = g_idle_add (cancelled_idle_cb, waiting);
+  if (waiting->idle == NULL)
+    {
+      waiting->idle = g_idle_source_new ();
+      g_source_set_callback (waiting->idle, cancelled_idle_cb, waiting, NULL);
+      g_source_set_static_name (waiting->idle, "[juice-sim] cancelled");
+      g_source_attach (waiting->idle, waiting->self->context);
+    }
 }
 
 static void
@@ -1102,7 +1138,8 @@ juice_sim_device_send_command_async (JuiceTransport      *transport,
   waiting = g_new0 (Waiting, 1);
   waiting->self = self;
   waiting->task = g_steal_pointer (&task);
-  waiting->timeout_id = g_timeout_add (REPLY_TIMEOUT_MS, reply_timeout_cb, waiting);
+  waiting->timeout = add_timeout (self, REPLY_TIMEOUT_MS, reply_timeout_cb, waiting,
+                                  "[juice-sim] reply timeout");
   g_hash_table_insert (self->waiting, g_strdup (command_id), waiting);
 
   if (cancellable != NULL)
@@ -1129,6 +1166,17 @@ juice_sim_device_request_quotas (JuiceTransport     *transport,
                                  const char * const *keys)
 {
   JuiceSimDevice *self = JUICE_SIM_DEVICE (transport);
+
+  /* NULL: every value, as quota/all would answer */
+  if (keys == NULL)
+    {
+      GHashTableIter iter;
+      SimValue *value;
+
+      g_hash_table_iter_init (&iter, self->state);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&value))
+        g_hash_table_add (self->dirty, value);
+    }
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     {

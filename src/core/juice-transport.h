@@ -33,8 +33,9 @@ struct _JuiceTransportInterface
                                    GError             **error);
 
   /* Asks for a fresh value of @keys; the answer arrives as a report to the
-   * device. Optional: transports whose devices report on their own may leave
-   * it NULL. */
+   * device. @keys NULL asks for every value (quota/all; the simulator
+   * publishes its whole state). Optional: transports whose devices report
+   * on their own may leave it NULL. */
   void     (*request_quotas)      (JuiceTransport      *self,
                                    const char          *serial_number,
                                    const char * const  *keys);

@@ -26,6 +26,9 @@ struct _JuiceDevicePage
   GtkLabel    *watts_in_label;
   GtkLabel    *watts_out_label;
   GtkBox      *details_box;
+  GtkRevealer *problem_revealer;
+  GtkLabel    *problem_label;
+  GtkButton   *retry_button;
 
   /* owned references */
   JuiceDevice *device;
@@ -124,6 +127,25 @@ format_offline (JuiceDevicePage *self,
 {
   return g_strdup (stale ? _("Offline: these values may be out of date")
                          : _("Offline"));
+}
+
+/* Why the values could not be loaded, with a Retry (device.refresh). */
+static gboolean
+has_problem (JuiceDevicePage *self,
+             const char      *problem)
+{
+  return problem != NULL && problem[0] != '\0';
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  JuiceDevicePage *self = JUICE_DEVICE_PAGE (widget);
+
+  if (self->device != NULL)
+    juice_device_refresh (self->device);
 }
 
 /* "auto" shows kW above 1000 W; "watts" always W. */
@@ -321,12 +343,24 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, format_remaining);
   gtk_widget_class_bind_template_callback (widget_class, is_offline);
   gtk_widget_class_bind_template_callback (widget_class, format_offline);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, problem_revealer);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, retry_button);
+  gtk_widget_class_bind_template_callback (widget_class, has_problem);
+
+  /**
+   * JuiceDevicePage|device.refresh:
+   *
+   * Asks the device for all its values again (the problem banner's Retry).
+   */
+  gtk_widget_class_install_action (widget_class, "device.refresh", NULL, refresh_action);
 }
 
 static void
 juice_device_page_init (JuiceDevicePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "device.refresh", FALSE);
 
   self->kilowatts = TRUE;
   self->settings = g_settings_new (APP_ID);
@@ -355,6 +389,7 @@ juice_device_page_set_device (JuiceDevicePage *self,
 
   if (g_set_object (&self->device, device))
     {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "device.refresh", device != NULL);
       rebuild_details (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
     }

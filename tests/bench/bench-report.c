@@ -18,7 +18,7 @@
 static char *
 read_fixture (gsize *len)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("JUICE_TEST_DATA"),
+  g_autofree char *path = g_build_filename (g_getenv ("JUICE_SIM_DATA"),
                                             "delta-pro-quota-all.json", NULL);
   char *contents = NULL;
 
