@@ -99,7 +99,7 @@ start_xvfb() {
   read -r -t 30 display <"$dir/displayfd" || true
   if [ -z "$display" ]; then
     cat "$dir/xvfb.log" >&2 || true
-    die "Xvfb did not start within 30 s: the UI tests need a display"
+    die "Xvfb ended or did not start within 30 s: the UI tests need a display"
   fi
   export DISPLAY=":$display"
   log "Xvfb on $DISPLAY (pid ${pids_to_stop[-1]})"
