@@ -141,37 +141,66 @@ ui_wait_sole_owner (gpointer object)
   UI_WAIT_UNTIL (g_atomic_int_get (&G_OBJECT (object)->ref_count) == 1);
 }
 
+typedef struct
+{
+  GtkWidget     *widget;
+  GskRenderNode *node;
+  int            width;
+  int            height;
+} Shot;
+
+/* Right after a frame painted, the widget's render node is the one on
+ * screen; later, any queued redraw drops it. */
+static void
+take_shot (GdkFrameClock *clock,
+           Shot          *shot)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot;
+
+  if (shot->node != NULL)
+    return;
+
+  shot->width = gtk_widget_get_width (shot->widget);
+  shot->height = gtk_widget_get_height (shot->widget);
+  paintable = gtk_widget_paintable_new (shot->widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, shot->width, shot->height);
+  shot->node = gtk_snapshot_free_to_node (snapshot);
+
+  /* Not drawn in this frame after all: the next one. */
+  if (shot->node == NULL)
+    gtk_widget_queue_draw (shot->widget);
+}
+
 void
 ui_save_screenshot (GtkWidget  *widget,
                     const char *name)
 {
   const char *dir = g_getenv ("JUICE_ARTIFACTS_DIR");
   g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width, height;
+  Shot shot = { widget, NULL, 0, 0 };
+  GdkFrameClock *clock;
+  gulong handler;
 
   /* Waited for whether or not the picture is saved: the same test runs. */
   ui_wait_drawn (widget);
   if (dir == NULL)
     return;
 
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (take_shot), &shot);
+  gtk_widget_queue_draw (widget);
+  UI_WAIT_UNTIL (shot.node != NULL);
+  g_signal_handler_disconnect (clock, handler);
+
   g_mkdir_with_parents (dir, 0755);
   path = g_build_filename (dir, name, NULL);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
+                                         shot.node,
+                                         &GRAPHENE_RECT_INIT (0, 0, shot.width, shot.height));
+  gsk_render_node_unref (shot.node);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }
