@@ -92,7 +92,10 @@ start_xvfb() {
   dir=$(mktemp -d)
   dirs_to_remove+=("$dir")
   mkfifo "$dir/displayfd"
-  Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$dir/displayfd" >"$dir/xvfb.log" 2>&1 &
+  # -noreset: by default Xvfb resets when its last client leaves, and a test
+  # that connects during the reset gets "cannot open display".
+  Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp -noreset \
+    3>"$dir/displayfd" >"$dir/xvfb.log" 2>&1 &
   pids_to_stop+=($!)
   # Xvfb writes the display number once it accepts clients; end of file
   # (it exited) or the deadline leave it empty.
