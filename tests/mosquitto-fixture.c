@@ -23,6 +23,7 @@ die_with_parent (gpointer user_data)
  * "localhost" may take the resolver's full timeout to say so. */
 #define START_TIMEOUT_S   20
 #define RESOLVE_TIMEOUT_S 5
+#define STOP_TIMEOUT_S    10
 
 struct _MosquittoFixture
 {
@@ -596,15 +597,47 @@ mosquitto_fixture_start (MosquittoFixture  *self,
   return TRUE;
 }
 
+/* Sends @signum and waits until the process ended; one that is still there
+ * after STOP_TIMEOUT_S gets SIGKILL, which it cannot refuse. */
 static void
 end_process (MosquittoFixture *self,
              int               signum)
 {
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GSource) deadline = NULL;
+  gboolean waited = FALSE, timed_out = FALSE;
+
   if (self->process == NULL)
     return;
 
   if (mosquitto_fixture_is_running (self))
-    g_subprocess_send_signal (self->process, signum);
+    {
+      context = g_main_context_new ();
+      cancellable = g_cancellable_new ();
+      deadline = g_timeout_source_new_seconds (STOP_TIMEOUT_S);
+      g_source_set_callback (deadline, deadline_passed, &timed_out, NULL);
+      g_source_attach (deadline, context);
+
+      g_main_context_push_thread_default (context);
+      g_subprocess_send_signal (self->process, signum);
+      g_subprocess_wait_async (self->process, cancellable, process_ended, &waited);
+      while (!waited && !timed_out)
+        g_main_context_iteration (context, TRUE);
+      g_cancellable_cancel (cancellable);
+      while (!waited)
+        g_main_context_iteration (context, TRUE);
+      g_main_context_pop_thread_default (context);
+      g_source_destroy (deadline);
+
+      if (timed_out && signum != SIGKILL)
+        {
+          g_test_message ("mosquitto did not end within %d s of signal %d: killing it",
+                          STOP_TIMEOUT_S, signum);
+          g_subprocess_force_exit (self->process);
+        }
+    }
+
   g_subprocess_wait (self->process, NULL, NULL);
   g_clear_object (&self->process);
 }
