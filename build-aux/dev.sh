@@ -17,7 +17,7 @@ build_packages=(
   desktop-file-utils appstream adwaita-icon-theme fonts-cantarell
 )
 test_packages=(
-  xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring libsecret-tools
+  xvfb xauth dbus dbus-x11 libglib2.0-bin at-spi2-core gnome-keyring libsecret-tools
   mosquitto mosquitto-clients openssl imagemagick valgrind python3-gi gir1.2-atspi-2.0
 )
 
@@ -158,6 +158,11 @@ cmd_run() {
 cmd_test() {
   ensure_packages "${build_packages[@]}" "${test_packages[@]}"
   configure_and_build
+  # The broker tests' clients connect to "localhost": say up front what
+  # their fixture will say in each of them.
+  if ! timeout 10 getent ahostsv4 localhost 2>/dev/null | grep -q '^127\.'; then
+    log '"localhost" does not resolve to 127.0.0.1 (no /etc/hosts?): the broker tests will fail'
+  fi
   start_xvfb
   local log_file="$build/meson-logs/dev-test-output.txt"
   local status bus_config
