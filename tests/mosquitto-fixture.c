@@ -5,9 +5,13 @@
 
 #define G_LOG_DOMAIN "mosquitto-fixture"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include <glib/gstdio.h>
 
@@ -246,9 +250,40 @@ find_program (const char  *name,
 typedef struct
 {
   gboolean  done;
-  GList    *addresses;
+  gboolean  loopback;
   GError   *error;
 } Lookup;
+
+/* In a thread: getaddrinfo, as Paho resolves the broker's host. (GResolver
+ * would not do: it answers "localhost" itself, without the system.) */
+static void
+lookup_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  const char *host = task_data;
+  struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+  struct addrinfo *result = NULL;
+  gboolean loopback = FALSE;
+  int rc;
+
+  rc = getaddrinfo (host, NULL, &hints, &result);
+  if (rc != 0)
+    {
+      g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "%s",
+                               gai_strerror (rc));
+      return;
+    }
+
+  for (struct addrinfo *ai = result; ai != NULL; ai = ai->ai_next)
+    if (ai->ai_family == AF_INET &&
+        (ntohl (((struct sockaddr_in *) ai->ai_addr)->sin_addr.s_addr) >> 24) == 127)
+      loopback = TRUE;
+  freeaddrinfo (result);
+
+  g_task_return_boolean (task, loopback);
+}
 
 static void
 lookup_done (GObject      *source,
@@ -257,8 +292,7 @@ lookup_done (GObject      *source,
 {
   Lookup *lookup = user_data;
 
-  lookup->addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result,
-                                                        &lookup->error);
+  lookup->loopback = g_task_propagate_boolean (G_TASK (result), &lookup->error);
   lookup->done = TRUE;
 }
 
@@ -279,37 +313,42 @@ check_host (const char  *host,
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GResolver) resolver = g_resolver_get_default ();
   g_autoptr(GSource) deadline = g_timeout_source_new_seconds (RESOLVE_TIMEOUT_S);
-  Lookup lookup = { FALSE, NULL, NULL };
-  gboolean loopback = FALSE;
+  g_autoptr(GTask) task = NULL;
+  Lookup lookup = { FALSE, FALSE, NULL };
 
   g_main_context_push_thread_default (context);
   g_source_set_callback (deadline, cancel_lookup, cancellable, NULL);
   g_source_attach (deadline, context);
-  g_resolver_lookup_by_name_async (resolver, host, cancellable, lookup_done, &lookup);
+  task = g_task_new (NULL, cancellable, lookup_done, &lookup);
+  g_task_set_task_data (task, g_strdup (host), g_free);
+  /* At the deadline the task ends; the thread finishes on its own. */
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, lookup_in_thread);
+  g_clear_object (&task);
   while (!lookup.done)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (deadline);
   g_main_context_pop_thread_default (context);
 
-  for (GList *l = lookup.addresses; l != NULL; l = l->next)
-    if (g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4 &&
-        g_inet_address_get_is_loopback (l->data))
-      loopback = TRUE;
-
   if (lookup.error != NULL)
-    g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                 "“%s” does not resolve (%s%s): the broker's clients need it to name 127.0.0.1; "
-                 "is there an /etc/hosts?", host, lookup.error->message,
-                 g_cancellable_is_cancelled (cancellable) ? ", gave up after a deadline" : "");
-  else if (!loopback)
-    g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                 "“%s” does not resolve to 127.0.0.1, where the broker listens", host);
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                   "“%s” does not resolve (%s%s): the broker's clients need it to name "
+                   "127.0.0.1; is there an /etc/hosts?", host, lookup.error->message,
+                   g_cancellable_is_cancelled (cancellable) ? ", gave up after a deadline" : "");
+      g_clear_error (&lookup.error);
+      return FALSE;
+    }
 
-  g_clear_error (&lookup.error);
-  g_resolver_free_addresses (lookup.addresses);
-  return loopback;
+  if (!lookup.loopback)
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                   "“%s” does not resolve to 127.0.0.1, where the broker listens", host);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 MosquittoFixture *
