@@ -17,7 +17,7 @@ build_packages=(
   desktop-file-utils appstream adwaita-icon-theme fonts-cantarell
 )
 test_packages=(
-  xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring libsecret-tools
+  xvfb xauth dbus dbus-x11 libglib2.0-bin at-spi2-core gnome-keyring libsecret-tools
   mosquitto mosquitto-clients openssl imagemagick valgrind python3-gi gir1.2-atspi-2.0
 )
 
@@ -61,7 +61,13 @@ configure_and_build() {
   meson compile -C "$build"
 }
 
+die() {
+  printf '\033[1;31m==> %s\033[0m\n' "$*" >&2
+  exit 1
+}
+
 pids_to_stop=()
+dirs_to_remove=()
 stop_services() {
   local pid
   for pid in "${pids_to_stop[@]}"; do
@@ -71,20 +77,71 @@ stop_services() {
     wait "$pid" 2>/dev/null || true
   done
   pids_to_stop=()
+  if [ ${#dirs_to_remove[@]} -gt 0 ]; then
+    rm -rf "${dirs_to_remove[@]}"
+  fi
+  dirs_to_remove=()
 }
 trap stop_services EXIT
 
-# Starts Xvfb on a free display and exports DISPLAY.
+# Starts Xvfb on a free display and exports DISPLAY; stops the script,
+# saying why, when there is no Xvfb or it does not start within 30 s.
 start_xvfb() {
-  local fifo display
-  fifo=$(mktemp -u)
-  mkfifo "$fifo"
-  Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$fifo" >/dev/null 2>&1 &
+  local dir display=
+  command -v Xvfb >/dev/null 2>&1 || die "Xvfb is not installed (apt-get install xvfb xauth)"
+  dir=$(mktemp -d)
+  dirs_to_remove+=("$dir")
+  mkfifo "$dir/displayfd"
+  # -noreset: by default Xvfb resets when its last client leaves, and a test
+  # that connects during the reset gets "cannot open display".
+  Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp -noreset \
+    3>"$dir/displayfd" >"$dir/xvfb.log" 2>&1 &
   pids_to_stop+=($!)
-  read -r display <"$fifo"
-  rm -f "$fifo"
+  # Xvfb writes the display number once it accepts clients; end of file
+  # (it exited) or the deadline leave it empty.
+  read -r -t 30 display <"$dir/displayfd" || true
+  if [ -z "$display" ]; then
+    cat "$dir/xvfb.log" >&2 || true
+    die "Xvfb ended or did not start within 30 s: the UI tests need a display"
+  fi
   export DISPLAY=":$display"
   log "Xvfb on $DISPLAY (pid ${pids_to_stop[-1]})"
+}
+
+# A session bus of the tests' own: it can start the accessibility bus
+# (test-a11y) and nothing else. Services the tests do not need, such as
+# xdg-desktop-portal where it is installed, are never activated under them;
+# test-session.sh starts the keyring. Sets bus_config to the config's path.
+write_test_bus_config() {
+  local dir service found= data_dir data_dirs=${XDG_DATA_DIRS:-}
+  dir=$(mktemp -d)
+  dirs_to_remove+=("$dir")
+  mkdir "$dir/services"
+  for data_dir in ${data_dirs//:/ } /usr/local/share /usr/share; do
+    service="$data_dir/dbus-1/services/org.a11y.Bus.service"
+    if [ -z "$found" ] && [ -f "$service" ]; then
+      cp "$service" "$dir/services/"
+      found=1
+    fi
+  done
+  [ -n "$found" ] || die "at-spi2-core's org.a11y.Bus.service was not found: test-a11y needs it"
+  cat >"$dir/session.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>unix:tmpdir=$dir</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>$dir/services</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+  bus_config="$dir/session.conf"
 }
 
 cmd_run() {
@@ -101,13 +158,20 @@ cmd_run() {
 cmd_test() {
   ensure_packages "${build_packages[@]}" "${test_packages[@]}"
   configure_and_build
+  # The broker tests' clients connect to "localhost": say up front what
+  # their fixture will say in each of them.
+  if ! timeout 10 getent ahostsv4 localhost 2>/dev/null | grep -q '^127\.'; then
+    log '"localhost" does not resolve to 127.0.0.1 (no /etc/hosts?): the broker tests will fail'
+  fi
   start_xvfb
   local log_file="$build/meson-logs/dev-test-output.txt"
-  local status
+  local status bus_config
+  write_test_bus_config
   # The session bus and the keyring live inside dbus-run-session; the helper
   # starts gnome-keyring there and stops it by pid.
   set +e
-  dbus-run-session -- "$top/build-aux/test-session.sh" "$build" "$@" 2>&1 | tee "$log_file"
+  dbus-run-session --config-file="$bus_config" -- "$top/build-aux/test-session.sh" "$build" "$@" \
+    2>&1 | tee "$log_file"
   status=${PIPESTATUS[0]}
   set -e
   summarize "$log_file"
@@ -128,7 +192,10 @@ cmd_bench() {
   ensure_packages "${build_packages[@]}" "${test_packages[@]}"
   configure_and_build
   start_xvfb
-  dbus-run-session -- meson test -C "$build" --benchmark --print-errorlogs --verbose "$@"
+  local bus_config
+  write_test_bus_config
+  dbus-run-session --config-file="$bus_config" -- \
+    meson test -C "$build" --benchmark --print-errorlogs --verbose "$@"
 }
 
 case "${1:-}" in

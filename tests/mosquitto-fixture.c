@@ -5,15 +5,17 @@
 
 #define G_LOG_DOMAIN "mosquitto-fixture"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include <glib/gstdio.h>
 
 #include "mosquitto-fixture.h"
-
-#include <signal.h>
-#include <sys/prctl.h>
 
 static void
 die_with_parent (gpointer user_data)
@@ -21,12 +23,19 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-#define START_TIMEOUT_US (15 * G_USEC_PER_SEC)
+/* A broker starts in well under a second; a machine that cannot resolve
+ * "localhost" may take the resolver's full timeout to say so. */
+#define START_TIMEOUT_S   20
+#define RESOLVE_TIMEOUT_S 5
+#define STOP_TIMEOUT_S    10
 
 struct _MosquittoFixture
 {
   char        *dir;
-  char        *mosquitto;       /* the binary */
+  char        *host;            /* what clients connect to */
+  char        *mosquitto;       /* the binaries */
+  char        *mosquitto_passwd;
+  char        *openssl;
   char        *config_path;
   char        *log_path;
   char        *stderr_path;
@@ -82,7 +91,7 @@ make_ca (MosquittoFixture  *self,
   g_autofree char *crt = g_strdup_printf ("%s.crt", name);
   g_autofree char *subject = g_strdup_printf ("/CN=%s", common_name);
   const char *argv[] = {
-    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+    self->openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
     "-nodes", "-keyout", key, "-out", crt, "-days", "2", "-subj", subject,
     "-addext", "basicConstraints=critical,CA:TRUE",
     "-addext", "keyUsage=critical,keyCertSign,cRLSign",
@@ -97,11 +106,11 @@ make_certificates (MosquittoFixture  *self,
                    GError           **error)
 {
   const char *request[] = {
-    "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    self->openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
     "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost", NULL
   };
   const char *sign[] = {
-    "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+    self->openssl, "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
     "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "server.ext", NULL
   };
   g_autofree char *ext_path = g_build_filename (self->dir, "server.ext", NULL);
@@ -126,9 +135,11 @@ make_passwords (MosquittoFixture  *self,
                 GError           **error)
 {
   g_autofree char *path = g_build_filename (self->dir, "passwd", NULL);
-  const char *first[] = { "mosquitto_passwd", "-b", "passwd", self->account, self->password, NULL };
+  const char *first[] = {
+    self->mosquitto_passwd, "-b", "passwd", self->account, self->password, NULL
+  };
   const char *second[] = {
-    "mosquitto_passwd", "-b", "passwd", self->other_account, self->other_password, NULL
+    self->mosquitto_passwd, "-b", "passwd", self->other_account, self->other_password, NULL
   };
 
   /* -b needs the file to exist. */
@@ -203,20 +214,157 @@ random_secret (const char *prefix)
   return g_strdup_printf ("%s%08x%08x", prefix, g_random_int (), g_random_int ());
 }
 
+/* @name's path: $@env_var if set (tests of the fixture point it at what
+ * is not there), else from PATH or @fallback_dir. */
+static char *
+find_program (const char  *name,
+              const char  *env_var,
+              const char  *fallback_dir,
+              GError     **error)
+{
+  const char *override = g_getenv (env_var);
+  g_autofree char *fallback = g_build_filename (fallback_dir, name, NULL);
+  char *path;
+
+  if (override != NULL)
+    {
+      if (!g_file_test (override, G_FILE_TEST_IS_EXECUTABLE))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       "%s=%s is not an executable file", env_var, override);
+          return NULL;
+        }
+      return g_strdup (override);
+    }
+
+  if ((path = g_find_program_in_path (name)) != NULL)
+    return path;
+  if (g_file_test (fallback, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&fallback);
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+               "%s is not installed (build-aux/dev.sh test installs it)", name);
+  return NULL;
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  loopback;
+  GError   *error;
+} Lookup;
+
+/* In a thread: getaddrinfo, as Paho resolves the broker's host. (GResolver
+ * would not do: it answers "localhost" itself, without the system.) */
+static void
+lookup_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  const char *host = task_data;
+  struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+  struct addrinfo *result = NULL;
+  gboolean loopback = FALSE;
+  int rc;
+
+  rc = getaddrinfo (host, NULL, &hints, &result);
+  if (rc != 0)
+    {
+      g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "%s",
+                               gai_strerror (rc));
+      return;
+    }
+
+  for (struct addrinfo *ai = result; ai != NULL; ai = ai->ai_next)
+    if (ai->ai_family == AF_INET &&
+        (ntohl (((struct sockaddr_in *) ai->ai_addr)->sin_addr.s_addr) >> 24) == 127)
+      loopback = TRUE;
+  freeaddrinfo (result);
+
+  g_task_return_boolean (task, loopback);
+}
+
+static void
+lookup_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Lookup *lookup = user_data;
+
+  lookup->loopback = g_task_propagate_boolean (G_TASK (result), &lookup->error);
+  lookup->done = TRUE;
+}
+
+static gboolean
+cancel_lookup (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Clients reach the broker by @host, which must name 127.0.0.1 (the broker
+ * listens there; Paho takes the IPv4 address). A machine without an
+ * /etc/hosts entry for it fails here within seconds, not in the clients'
+ * reconnect loops. */
+static gboolean
+check_host (const char  *host,
+            GError     **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) deadline = g_timeout_source_new_seconds (RESOLVE_TIMEOUT_S);
+  g_autoptr(GTask) task = NULL;
+  Lookup lookup = { FALSE, FALSE, NULL };
+
+  g_main_context_push_thread_default (context);
+  g_source_set_callback (deadline, cancel_lookup, cancellable, NULL);
+  g_source_attach (deadline, context);
+  task = g_task_new (NULL, cancellable, lookup_done, &lookup);
+  g_task_set_task_data (task, g_strdup (host), g_free);
+  /* At the deadline the task ends; the thread finishes on its own. */
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, lookup_in_thread);
+  g_clear_object (&task);
+  while (!lookup.done)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (deadline);
+  g_main_context_pop_thread_default (context);
+
+  if (lookup.error != NULL)
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                   "“%s” does not resolve (%s%s): the broker's clients need it to name "
+                   "127.0.0.1; is there an /etc/hosts?", host, lookup.error->message,
+                   g_cancellable_is_cancelled (cancellable) ? ", gave up after a deadline" : "");
+      g_clear_error (&lookup.error);
+      return FALSE;
+    }
+
+  if (!lookup.loopback)
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                   "“%s” does not resolve to 127.0.0.1, where the broker listens", host);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 MosquittoFixture *
 mosquitto_fixture_new (GError **error)
 {
   g_autoptr(MosquittoFixture) self = g_new0 (MosquittoFixture, 1);
+  const char *host = g_getenv ("JUICE_TEST_BROKER_HOST");
 
-  self->mosquitto = g_find_program_in_path ("mosquitto");
-  if (self->mosquitto == NULL && g_file_test ("/usr/sbin/mosquitto", G_FILE_TEST_IS_EXECUTABLE))
-    self->mosquitto = g_strdup ("/usr/sbin/mosquitto");
-  if (self->mosquitto == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           "mosquitto is not installed (build-aux/dev.sh test installs it)");
-      return NULL;
-    }
+  /* Every part, before anything starts: a missing one fails at once. */
+  self->host = g_strdup (host != NULL ? host : "localhost");
+  if (!(self->mosquitto = find_program ("mosquitto", "JUICE_TEST_MOSQUITTO", "/usr/sbin", error)) ||
+      !(self->mosquitto_passwd = find_program ("mosquitto_passwd", "JUICE_TEST_MOSQUITTO_PASSWD",
+                                               "/usr/bin", error)) ||
+      !(self->openssl = find_program ("openssl", "JUICE_TEST_OPENSSL", "/usr/bin", error)) ||
+      !check_host (self->host, error))
+    return NULL;
 
   if (!(self->dir = g_dir_make_tmp ("juice-mosquitto-XXXXXX", error)))
     return NULL;
@@ -275,7 +423,10 @@ mosquitto_fixture_free (MosquittoFixture *self)
     remove_dir (self->dir);
 
   g_free (self->dir);
+  g_free (self->host);
   g_free (self->mosquitto);
+  g_free (self->mosquitto_passwd);
+  g_free (self->openssl);
   g_free (self->config_path);
   g_free (self->log_path);
   g_free (self->stderr_path);
@@ -291,7 +442,7 @@ mosquitto_fixture_free (MosquittoFixture *self)
 const char *
 mosquitto_fixture_get_host (MosquittoFixture *self)
 {
-  return "localhost";
+  return self->host;
 }
 
 guint
@@ -364,16 +515,73 @@ port_accepts (guint port)
   return TRUE;
 }
 
+static void
+set_flag (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+process_ended (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  set_flag (user_data);
+}
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  set_flag (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+log_changed (GFileMonitor      *monitor,
+             GFile             *file,
+             GFile             *other_file,
+             GFileMonitorEvent  event,
+             gpointer           user_data)
+{
+  /* Nothing: it woke the loop in mosquitto_fixture_start, which looks. */
+}
+
+/* mosquitto logs this once its listeners are open. */
+#define RUNNING_LINE " running\n"
+
 gboolean
 mosquitto_fixture_start (MosquittoFixture  *self,
                          GError           **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GFile) log_file = NULL;
+  g_autoptr(GFileMonitor) monitor = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GSource) deadline = NULL;
   const char *argv[] = { self->mosquitto, "-c", self->config_path, NULL };
-  gint64 deadline;
+  guint runs_before = mosquitto_fixture_count_in_log (self, RUNNING_LINE);
+  gboolean ended = FALSE, timed_out = FALSE, waited = FALSE;
+  gboolean started;
 
   g_return_val_if_fail (!mosquitto_fixture_is_running (self), FALSE);
   g_clear_object (&self->process);
+
+  /* Wait for the line in the log, or the process to end, or the deadline:
+   * each wakes this private loop. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  log_file = g_file_new_for_path (self->log_path);
+  monitor = g_file_monitor_file (log_file, G_FILE_MONITOR_NONE, NULL, NULL);
+  if (monitor != NULL)
+    {
+      g_file_monitor_set_rate_limit (monitor, 20);
+      g_signal_connect (monitor, "changed", G_CALLBACK (log_changed), NULL);
+    }
+  deadline = g_timeout_source_new_seconds (START_TIMEOUT_S);
+  g_source_set_callback (deadline, deadline_passed, &timed_out, NULL);
+  g_source_attach (deadline, context);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_cwd (launcher, self->dir);
@@ -381,22 +589,45 @@ mosquitto_fixture_start (MosquittoFixture  *self,
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_set_stdout_file_path (launcher, self->stderr_path);
 
-  if (!(self->process = g_subprocess_launcher_spawnv (launcher, argv, error)))
+  self->process = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (self->process != NULL)
+    {
+      cancellable = g_cancellable_new ();
+      g_subprocess_wait_async (self->process, cancellable, process_ended, &waited);
+
+      while (!ended && !timed_out &&
+             mosquitto_fixture_count_in_log (self, RUNNING_LINE) <= runs_before)
+        {
+          g_main_context_iteration (context, TRUE);
+          ended = waited;
+        }
+
+      /* The wait ends on the context it began on. */
+      g_cancellable_cancel (cancellable);
+      while (!waited)
+        g_main_context_iteration (context, TRUE);
+    }
+
+  g_source_destroy (deadline);
+  g_clear_object (&monitor);
+  g_main_context_pop_thread_default (context);
+
+  if (self->process == NULL)
     return FALSE;
 
-  deadline = g_get_monotonic_time () + START_TIMEOUT_US;
-  while (!port_accepts (self->port) || !port_accepts (self->plain_port))
+  started = !ended && !timed_out && port_accepts (self->port) && port_accepts (self->plain_port);
+  if (!started)
     {
-      if (!mosquitto_fixture_is_running (self) || g_get_monotonic_time () > deadline)
-        {
-          g_autofree char *log = mosquitto_fixture_dup_log (self);
+      g_autofree char *log = mosquitto_fixture_dup_log (self);
 
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "mosquitto did not start on port %u: %s", self->port, log);
-          mosquitto_fixture_kill (self);
-          return FALSE;
-        }
-      g_usleep (20 * 1000);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "mosquitto (%s) %s on ports %u and %u; its log: %s", self->mosquitto,
+                   ended ? "ended instead of listening" :
+                   timed_out ? "did not listen within " G_STRINGIFY (START_TIMEOUT_S) " s" :
+                   "said it runs but does not accept connections",
+                   self->port, self->plain_port, log);
+      mosquitto_fixture_kill (self);
+      return FALSE;
     }
 
   g_debug ("mosquitto %s listening on %u (TLS) and %u", g_subprocess_get_identifier (self->process),
@@ -405,15 +636,47 @@ mosquitto_fixture_start (MosquittoFixture  *self,
   return TRUE;
 }
 
+/* Sends @signum and waits until the process ended; one that is still there
+ * after STOP_TIMEOUT_S gets SIGKILL, which it cannot refuse. */
 static void
 end_process (MosquittoFixture *self,
              int               signum)
 {
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GSource) deadline = NULL;
+  gboolean waited = FALSE, timed_out = FALSE;
+
   if (self->process == NULL)
     return;
 
   if (mosquitto_fixture_is_running (self))
-    g_subprocess_send_signal (self->process, signum);
+    {
+      context = g_main_context_new ();
+      cancellable = g_cancellable_new ();
+      deadline = g_timeout_source_new_seconds (STOP_TIMEOUT_S);
+      g_source_set_callback (deadline, deadline_passed, &timed_out, NULL);
+      g_source_attach (deadline, context);
+
+      g_main_context_push_thread_default (context);
+      g_subprocess_send_signal (self->process, signum);
+      g_subprocess_wait_async (self->process, cancellable, process_ended, &waited);
+      while (!waited && !timed_out)
+        g_main_context_iteration (context, TRUE);
+      g_cancellable_cancel (cancellable);
+      while (!waited)
+        g_main_context_iteration (context, TRUE);
+      g_main_context_pop_thread_default (context);
+      g_source_destroy (deadline);
+
+      if (timed_out && signum != SIGKILL)
+        {
+          g_test_message ("mosquitto did not end within %d s of signal %d: killing it",
+                          STOP_TIMEOUT_S, signum);
+          g_subprocess_force_exit (self->process);
+        }
+    }
+
   g_subprocess_wait (self->process, NULL, NULL);
   g_clear_object (&self->process);
 }

@@ -18,7 +18,14 @@ G_BEGIN_DECLS
  *  - an ACL giving each account /open/<account>/# only;
  *  - the configuration: a TLS listener and a plain one, both on 127.0.0.1;
  *  - mosquitto's log.
- * Everything is removed, and the broker stopped by pid, when freed. */
+ * Everything is removed, and the broker stopped by pid, when freed.
+ *
+ * A part that is missing fails mosquitto_fixture_new within seconds, with a
+ * message naming it: mosquitto, mosquitto_passwd or openssl not installed,
+ * or a host name for the clients that does not resolve to 127.0.0.1. Tests
+ * of the fixture point it elsewhere with JUICE_TEST_MOSQUITTO,
+ * JUICE_TEST_MOSQUITTO_PASSWD, JUICE_TEST_OPENSSL (paths) and
+ * JUICE_TEST_BROKER_HOST (the clients' host name, "localhost" by default). */
 typedef struct _MosquittoFixture MosquittoFixture;
 
 MosquittoFixture *mosquitto_fixture_new                (GError           **error);
@@ -36,11 +43,12 @@ const char       *mosquitto_fixture_get_other_account  (MosquittoFixture  *self)
 const char       *mosquitto_fixture_get_other_password (MosquittoFixture  *self);
 
 gboolean          mosquitto_fixture_is_running         (MosquittoFixture  *self);
-/* Starts the broker (again) on the same ports; returns once they accept
- * connections. */
+/* Starts the broker (again) on the same ports; returns once it logged that
+ * it runs and they accept connections, or fails, with its log, when it
+ * ended first or took more than 20 s. */
 gboolean          mosquitto_fixture_start              (MosquittoFixture  *self,
                                                         GError           **error);
-/* SIGTERM, then waits for the process to end. */
+/* SIGTERM, then waits for the process to end (SIGKILL after 10 s). */
 void              mosquitto_fixture_stop               (MosquittoFixture  *self);
 /* SIGKILL, then waits: the broker dies without a word to its clients. */
 void              mosquitto_fixture_kill               (MosquittoFixture  *self);

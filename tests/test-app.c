@@ -49,39 +49,48 @@ visible_page (JuiceWindow *window)
 }
 
 static gboolean
-wait_for (gboolean (*check) (gpointer),
-          gpointer   data,
-          guint      timeout_ms)
+page_is (JuiceWindow *window,
+         const char  *name)
 {
-  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (check (data))
-        return TRUE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return check (data);
+  return g_strcmp0 (visible_page (window), name) == 0;
 }
 
-static JuiceWindow *the_window;
-static const char *want_page;
-
 static gboolean
-page_is (gpointer data)
+label_is (GtkWidget  *label,
+          const char *text)
 {
-  return g_strcmp0 (visible_page (the_window), want_page) == 0;
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0;
 }
 
-static const char *want_label;
-static GtkWidget *label_widget;
+static gboolean
+mqtt_connected (JuiceApplication *app,
+                SimBrokerDevice  *device_link)
+{
+  JuiceAccount *account = juice_application_get_account (app);
+  JuiceMqtt *mqtt = account != NULL ? juice_account_get_mqtt (account) : NULL;
+
+  return mqtt != NULL && juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_CONNECTED &&
+         juice_mqtt_get_state (sim_broker_device_get_mqtt (device_link)) == JUICE_MQTT_STATE_CONNECTED;
+}
 
 static gboolean
-label_is (gpointer data)
+shows_account_device (JuiceApplication *app,
+                      JuiceWindow      *window)
 {
-  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label_widget)), want_label) == 0;
+  JuiceDevice *device = juice_window_get_device (window);
+
+  return juice_application_get_account (app) != NULL && device != NULL &&
+         device != juice_application_get_demo_device (app);
+}
+
+static gboolean
+keys_stored (const char *base_url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JuiceCredentials) stored = juice_credentials_lookup_sync (base_url, NULL, &error);
+
+  g_assert_no_error (error);
+  return stored != NULL;
 }
 
 static JuiceSignInDialog *
@@ -148,7 +157,8 @@ test_app (void)
   g_autoptr(JuiceCredentials) stored = NULL;
   JuiceSignInDialog *dialog;
   JuiceSimDevice *sim;
-  const char *artifacts = g_getenv ("JUICE_ARTIFACTS_DIR");
+  JuiceWindow *window;
+  GtkWidget *soc_label;
 
   {
     g_autoptr(JuiceCredentials) probe = juice_credentials_lookup_sync ("https://probe.invalid", NULL, &error);
@@ -198,18 +208,17 @@ test_app (void)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
-  the_window = JUICE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (the_window);
-  want_page = "welcome";
-  g_assert_true (wait_for (page_is, NULL, 10000));
+  window = JUICE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  UI_WAIT_UNTIL (page_is (window, "welcome"));
+  ui_wait_drawn (GTK_WIDGET (window));
 
   /* Welcome -> demo. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "demo", NULL);
-  want_page = "devices";
-  g_assert_true (wait_for (page_is, NULL, 5000));
-  g_assert_cmpstr (juice_device_get_serial_number (juice_window_get_device (the_window)), ==,
+  UI_WAIT_UNTIL (page_is (window, "devices"));
+  g_assert_cmpstr (juice_device_get_serial_number (juice_window_get_device (window)), ==,
                    "DCABZ8A1B2C3D4E5");
-  g_assert_true (juice_window_get_device (the_window) == juice_application_get_demo_device (app));
+  g_assert_true (juice_window_get_device (window) == juice_application_get_demo_device (app));
 
   /* Sign in with developer keys. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "sign-in", NULL);
@@ -219,42 +228,18 @@ test_app (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-in.submit", NULL));
 
   /* The account's device, filled from quota/all, then live over MQTT. */
-  {
-    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  UI_WAIT_UNTIL (shows_account_device (app, window));
+  g_assert_cmpstr (juice_device_get_name (juice_window_get_device (window)), ==, "Cabin");
 
-    while (g_get_monotonic_time () < end &&
-           (juice_application_get_account (app) == NULL ||
-            juice_window_get_device (the_window) == juice_application_get_demo_device (app) ||
-            juice_window_get_device (the_window) == NULL))
-      g_main_context_iteration (NULL, FALSE);
-  }
-  g_assert_nonnull (juice_application_get_account (app));
-  g_assert_cmpstr (juice_device_get_name (juice_window_get_device (the_window)), ==, "Cabin");
-
-  label_widget = ui_find_by_css_class (GTK_WIDGET (the_window), "juice-soc");
-  want_label = "56 %";
-  g_assert_true (wait_for (label_is, NULL, 10000));
-
-  {
-    JuiceMqtt *mqtt = NULL;
-    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-    while (g_get_monotonic_time () < end &&
-           ((mqtt = juice_account_get_mqtt (juice_application_get_account (app))) == NULL ||
-            juice_mqtt_get_state (mqtt) != JUICE_MQTT_STATE_CONNECTED ||
-            juice_mqtt_get_state (sim_broker_device_get_mqtt (device_link)) != JUICE_MQTT_STATE_CONNECTED))
-      g_main_context_iteration (NULL, FALSE);
-    g_assert_nonnull (mqtt);
-    g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
-  }
+  soc_label = ui_find_by_css_class (GTK_WIDGET (window), "juice-soc");
+  g_assert_nonnull (soc_label);
+  UI_WAIT_UNTIL (label_is (soc_label, "56 %"));
+  UI_WAIT_UNTIL (mqtt_connected (app, device_link));
 
   juice_sim_device_set_quota_int (sim, "pd.soc", 83);
   juice_sim_device_step (sim, 1);
-  want_label = "83 %";
-  g_assert_true (wait_for (label_is, NULL, 10000));
-
-  if (artifacts != NULL)
-    g_test_message ("signed in; the device page shows 83 %% from a live report");
+  UI_WAIT_UNTIL (label_is (soc_label, "83 %"));
+  g_test_message ("signed in; the device page shows 83 %% from a live report");
 
   /* Keys: in the keyring, nowhere else. */
   stored = juice_credentials_lookup_sync (fake_cloud_get_base_url (fake), NULL, &error);
@@ -270,24 +255,10 @@ test_app (void)
 
   /* Sign out: the keys leave the keyring, the welcome page comes back. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
-  want_page = "welcome";
-  g_assert_true (wait_for (page_is, NULL, 5000));
-  {
-    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  UI_WAIT_UNTIL (page_is (window, "welcome"));
+  UI_WAIT_UNTIL (!keys_stored (fake_cloud_get_base_url (fake)));
 
-    do
-      {
-        g_clear_pointer (&stored, juice_credentials_free);
-        for (guint i = 0; i < 50; i++)
-          g_main_context_iteration (NULL, FALSE);
-        stored = juice_credentials_lookup_sync (fake_cloud_get_base_url (fake), NULL, &error);
-        g_assert_no_error (error);
-      }
-    while (stored != NULL && g_get_monotonic_time () < end);
-  }
-  g_assert_null (stored);
-
-  gtk_window_destroy (GTK_WINDOW (the_window));
+  gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&app);

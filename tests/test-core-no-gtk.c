@@ -7,10 +7,10 @@
 
 #include <glib.h>
 
-static void
-test_no_gtk_includes (void)
+/* Every .c and .h under @dir, subfolders included; a GTK include fails. */
+static guint
+check_dir (const char *dir)
 {
-  g_autofree char *dir = g_build_filename (g_getenv ("JUICE_SOURCE_DIR"), "src", "core", NULL);
   g_autoptr(GDir) d = NULL;
   g_autoptr(GError) error = NULL;
   const char *name;
@@ -21,14 +21,19 @@ test_no_gtk_includes (void)
 
   while ((name = g_dir_read_name (d)))
     {
-      g_autofree char *path = NULL;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
       g_autofree char *contents = NULL;
       g_auto(GStrv) lines = NULL;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          n_files += check_dir (path);
+          continue;
+        }
 
       if (!g_str_has_suffix (name, ".c") && !g_str_has_suffix (name, ".h"))
         continue;
 
-      path = g_build_filename (dir, name, NULL);
       g_file_get_contents (path, &contents, NULL, &error);
       g_assert_no_error (error);
       n_files++;
@@ -43,11 +48,28 @@ test_no_gtk_includes (void)
 
           if (strstr (line, "<gtk/") || strstr (line, "<gdk/") || strstr (line, "<adwaita.h>") ||
               strstr (line, "<gsk/"))
-            g_error ("%s:%u includes a GTK header: %s", name, i + 1, line);
+            g_error ("%s:%u includes a GTK header: %s", path, i + 1, line);
         }
     }
 
-  g_assert_cmpuint (n_files, >=, 10);
+  return n_files;
+}
+
+static void
+test_no_gtk_includes (void)
+{
+  const char *source_dir = g_getenv ("JUICE_SOURCE_DIR");
+  g_autofree char *dir = NULL;
+
+  if (source_dir == NULL)
+    {
+      g_test_skip ("JUICE_SOURCE_DIR is not set: src/core's includes are not checked "
+                   "(meson test sets it)");
+      return;
+    }
+
+  dir = g_build_filename (source_dir, "src", "core", NULL);
+  g_assert_cmpuint (check_dir (dir), >=, 10);
 }
 
 int

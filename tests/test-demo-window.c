@@ -34,23 +34,40 @@ new_window (JuiceDevice *device)
 }
 
 static gboolean
+label_is (GtkWidget  *label,
+          const char *text)
+{
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0;
+}
+
+static gboolean
+label_has (GtkWidget  *label,
+           const char *text)
+{
+  return label != NULL && strstr (gtk_label_get_label (GTK_LABEL (label)), text) != NULL;
+}
+
+static void
 wait_for_label (GtkWidget  *label,
                 const char *text)
 {
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0)
-        return TRUE;
-      g_main_context_iteration (NULL, FALSE);
-    }
-
-  g_test_message ("label is “%s”, wanted “%s”", gtk_label_get_label (GTK_LABEL (label)), text);
-  return FALSE;
+  if (!label_is (label, text))
+    g_test_message ("waiting for “%s”, the label is “%s”", text,
+                    gtk_label_get_label (GTK_LABEL (label)));
+  UI_WAIT_UNTIL (label_is (label, text));
 }
 
-/* Renders @widget as it is on screen into the test artifacts folder. */
+/* Closes @window and waits until it let go of the device and the sim. */
+static void
+close_window (JuiceWindow    *window,
+              JuiceDevice    *device,
+              JuiceSimDevice *sim)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_wait_sole_owner (device);
+  ui_wait_sole_owner (sim);
+}
+
 static void
 test_soc_follows_device (void)
 {
@@ -68,7 +85,7 @@ test_soc_follows_device (void)
 
   soc_label = ui_find_by_css_class (GTK_WIDGET (window), "juice-soc");
   g_assert_nonnull (soc_label);
-  g_assert_true (wait_for_label (soc_label, "56 %"));
+  wait_for_label (soc_label, "56 %");
 
   title = ui_find_by_css_class (GTK_WIDGET (window), "title");
   g_assert_nonnull (title);
@@ -76,11 +93,11 @@ test_soc_follows_device (void)
   /* The sim changes, the label follows through the bindings. */
   juice_sim_device_set_quota_int (sim, "pd.soc", 73);
   juice_sim_device_step (sim, 1);
-  g_assert_true (wait_for_label (soc_label, "73 %"));
+  wait_for_label (soc_label, "73 %");
 
   juice_sim_device_set_quota_int (sim, "pd.soc", 12);
   juice_sim_device_step (sim, 1);
-  g_assert_true (wait_for_label (soc_label, "12 %"));
+  wait_for_label (soc_label, "12 %");
 
   /* Input power follows the sun at noon. */
   watts_labels = ui_find_by_css_class (GTK_WIDGET (window), "juice-watts");
@@ -89,21 +106,19 @@ test_soc_follows_device (void)
     g_autofree char *want = juice_format_watts (juice_device_get_watts_in (device), TRUE);
 
     g_assert_cmpint (juice_device_get_watts_in (device), >, 500);
-    g_assert_true (wait_for_label (watts_labels, want));
+    wait_for_label (watts_labels, want);
   }
 
-  ui_wait_ms (200);
   ui_save_screenshot (GTK_WIDGET (window), "demo-window.png");
 
   /* Offline is shown in the subtitle. */
   juice_sim_device_set_online (sim, FALSE);
-  ui_wait_ms (50);
   {
     GtkWidget *header = ui_find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_TITLE);
     GtkWidget *subtitle = ui_find_by_css_class (header, "subtitle");
 
     g_assert_nonnull (subtitle);
-    g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (subtitle)), "Offline"));
+    UI_WAIT_UNTIL (label_has (subtitle, "Offline"));
 
     /* ...and on the page itself, with the values kept. */
     {
@@ -111,16 +126,15 @@ test_soc_follows_device (void)
       GtkWidget *warning = ui_find_by_css_class (page, "warning");
 
       g_assert_nonnull (warning);
-      g_assert_true (gtk_widget_get_visible (warning));
+      UI_WAIT_UNTIL (gtk_widget_get_visible (warning));
       g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (warning)), ==,
                        "Offline: these values may be out of date");
-      g_assert_true (wait_for_label (soc_label, "12 %"));
+      wait_for_label (soc_label, "12 %");
       ui_save_screenshot (GTK_WIDGET (window), "demo-window-offline.png");
     }
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_wait_ms (50);
+  close_window (window, device, sim);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
@@ -149,21 +163,40 @@ is_label_with (GtkWidget     *widget,
 }
 
 static gboolean
-wait_until_settled (JuiceDevice *device,
-                    const char  *setting)
+sim_has (JuiceSimDevice *sim,
+         const char     *key,
+         gint64          want)
 {
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 v;
 
-  /* Past the settle delay of scales, then until the device confirmed. */
-  ui_wait_ms (700);
-  while (g_get_monotonic_time () < end)
-    {
-      if (!juice_device_is_setting_pending (device, setting))
-        return TRUE;
-      g_main_context_iteration (NULL, FALSE);
-    }
+  return juice_sim_device_get_quota_int (sim, key, &v) && v == want;
+}
 
-  return FALSE;
+/* The device applied @want to @key and the app saw it confirmed. */
+static void
+wait_until_applied (JuiceDevice    *device,
+                    JuiceSimDevice *sim,
+                    const char     *setting,
+                    const char     *key,
+                    gint64          want)
+{
+  UI_WAIT_UNTIL (sim_has (sim, key, want) && !juice_device_is_setting_pending (device, setting));
+}
+
+static gboolean
+focus_is_in (GtkRoot   *root,
+             GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (root);
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static gboolean
+is_mapped_setting_row (GtkWidget     *widget,
+                       gconstpointer  data)
+{
+  return JUICE_IS_SETTING_ROW (widget) && gtk_widget_get_mapped (widget);
 }
 
 static void
@@ -175,7 +208,6 @@ test_controls (void)
   JuiceSettingRow *row;
   GtkWidget *control;
   JuiceWindow *window;
-  gint64 v;
 
   g_object_set (sim, "report-interval-ms", 0, "ack-delay-ms", 30, "apply-delay-ms", 60,
                 "time-of-day", 12.0, NULL);
@@ -197,9 +229,7 @@ test_controls (void)
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (control)));
   gtk_switch_set_active (GTK_SWITCH (control), TRUE);
   g_assert_true (juice_setting_row_get_pending (row));
-  g_assert_true (wait_until_settled (device, "ac-output"));
-  g_assert_true (juice_sim_device_get_quota_int (sim, "inv.cfgAcEnabled", &v));
-  g_assert_cmpint (v, ==, 1);
+  wait_until_applied (device, sim, "ac-output", "inv.cfgAcEnabled", 1);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (control)));
 
   /* The charge limit scale. */
@@ -207,20 +237,15 @@ test_controls (void)
   control = juice_setting_row_get_control (row);
   g_assert_true (GTK_IS_SCALE (control));
   gtk_range_set_value (GTK_RANGE (control), 85);
-  g_assert_true (wait_until_settled (device, "charge-limit"));
-  g_assert_true (juice_sim_device_get_quota_int (sim, "ems.maxChargeSoc", &v));
-  g_assert_cmpint (v, ==, 85);
+  wait_until_applied (device, sim, "charge-limit", "ems.maxChargeSoc", 85);
 
   /* The car input current drop-down: 6 A. */
   row = find_setting_row (GTK_WIDGET (window), "car-input-current");
   control = juice_setting_row_get_control (row);
   g_assert_true (GTK_IS_DROP_DOWN (control));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (control), 1);
-  g_assert_true (wait_until_settled (device, "car-input-current"));
-  g_assert_true (juice_sim_device_get_quota_int (sim, "mppt.cfgDcChgCurrent", &v));
-  g_assert_cmpint (v, ==, 6000);
+  wait_until_applied (device, sim, "car-input-current", "mppt.cfgDcChgCurrent", 6000);
 
-  ui_wait_ms (300);
   /* The whole page, scrolled parts included. */
   {
     GtkWidget *page = ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
@@ -237,14 +262,12 @@ test_controls (void)
     gboolean before = gtk_switch_get_active (GTK_SWITCH (control));
 
     gtk_switch_set_active (GTK_SWITCH (control), !before);
-    g_assert_true (wait_until_settled (device, "car-output"));
-    ui_wait_ms (100);
-    g_assert_cmpint (gtk_switch_get_active (GTK_SWITCH (control)), ==, before);
-    g_assert_nonnull (ui_find (GTK_WIDGET (window), is_label_with, "refused"));
+    UI_WAIT_UNTIL (ui_find (GTK_WIDGET (window), is_label_with, "refused") != NULL);
+    UI_WAIT_UNTIL (!juice_device_is_setting_pending (device, "car-output") &&
+                   gtk_switch_get_active (GTK_SWITCH (control)) == before);
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_wait_ms (100);
+  close_window (window, device, sim);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
@@ -267,15 +290,10 @@ test_all_values (void)
 
   /* Ctrl+F opens All Values with the search focused. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search-values", NULL));
-  ui_wait_ms (100);
   page = JUICE_VALUES_PAGE (ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_VALUES_PAGE));
   search = ui_find_by_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
-  {
-    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
-
-    g_assert_nonnull (focus);
-    g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
-  }
+  g_assert_nonnull (search);
+  UI_WAIT_UNTIL (focus_is_in (GTK_ROOT (window), search));
 
   /* Every key is listed, unknown ones too. */
   all = juice_values_page_get_n_shown (page);
@@ -286,28 +304,23 @@ test_all_values (void)
     g_autoptr(JsonNode) report = json_from_string ("{\"vendor.newThing\":7}", NULL);
 
     juice_device_apply_report (device, report, NULL);
-    ui_wait_ms (50);
     gtk_editable_set_text (GTK_EDITABLE (search), "");
-    g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, all + 1);
+    UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == all + 1);
   }
 
   /* Search by label, by raw key, and nothing. */
   gtk_editable_set_text (GTK_EDITABLE (search), "solar");
-  ui_wait_ms (400);
-  g_assert_cmpuint (juice_values_page_get_n_shown (page), >, 3);
-  g_assert_cmpuint (juice_values_page_get_n_shown (page), <, 30);
+  UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) > 3 &&
+                 juice_values_page_get_n_shown (page) < 30);
   ui_save_screenshot (GTK_WIDGET (window), "all-values-solar.png");
 
   gtk_editable_set_text (GTK_EDITABLE (search), "bmsmaster.cellvol");
-  ui_wait_ms (400);
-  g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, 1);
+  UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == 1);
 
   gtk_editable_set_text (GTK_EDITABLE (search), "zzzz-no-such-thing");
-  ui_wait_ms (400);
-  g_assert_cmpuint (juice_values_page_get_n_shown (page), ==, 0);
+  UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == 0);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_wait_ms (100);
+  close_window (window, device, sim);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
@@ -334,11 +347,11 @@ test_preferences_and_dark (void)
   kw = juice_format_watts (juice_device_get_watts_in (device), TRUE);
   w = juice_format_watts (juice_device_get_watts_in (device), FALSE);
   g_assert_cmpint (juice_device_get_watts_in (device), >=, 1000);
-  g_assert_true (wait_for_label (watts_label, kw));
+  wait_for_label (watts_label, kw);
 
   /* Choosing "Always watts" in Preferences changes the setting and the page. */
   prefs = juice_preferences_window_new (GTK_WINDOW (window));
-  gtk_window_present (GTK_WINDOW (prefs));
+  ui_present (GTK_WINDOW (prefs));
   combo = ui_find_by_type (prefs, ADW_TYPE_COMBO_ROW);
   g_assert_nonnull (combo);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (combo)), ==, 0);
@@ -348,22 +361,19 @@ test_preferences_and_dark (void)
 
     g_assert_cmpstr (unit, ==, "watts");
   }
-  g_assert_true (wait_for_label (watts_label, w));
-  ui_wait_ms (100);
+  wait_for_label (watts_label, w);
   ui_save_screenshot (prefs, "preferences.png");
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_settings_reset (settings, "power-unit");
-  g_assert_true (wait_for_label (watts_label, kw));
+  wait_for_label (watts_label, kw);
 
   /* Dark mode: the same page with libadwaita's dark colours. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  ui_wait_ms (300);
-  g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  UI_WAIT_UNTIL (adw_style_manager_get_dark (adw_style_manager_get_default ()));
   ui_save_screenshot (GTK_WIDGET (window), "demo-window-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_wait_ms (100);
+  close_window (window, device, sim);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
@@ -384,8 +394,9 @@ test_keyboard (void)
   window = new_window (device);
   ui_present (GTK_WINDOW (window));
 
-  /* Laid out, as a person would see it before pressing a key. */
-  ui_wait_ms (500);
+  /* Laid out, as a person would see it before pressing a key: every
+   * setting's row is shown. */
+  UI_WAIT_UNTIL (ui_count (GTK_WIDGET (window), is_mapped_setting_row, NULL) == profile->n_settings);
 
   /* F6 takes the focus from the device list into the page; Tab then
    * walks every control. */
@@ -424,8 +435,7 @@ test_keyboard (void)
     }
   g_assert_cmpuint (n_controls, ==, profile->n_settings);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  ui_wait_ms (100);
+  close_window (window, device, sim);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
 }

@@ -98,14 +98,18 @@ load_api_page (void)
 
   if (dir == NULL)
     {
-      g_test_skip ("JUICE_SHARED_DIR is not set");
+      g_test_skip ("JUICE_SHARED_DIR is not set: the profile is not checked against the API page "
+                   "(meson test sets it to ../shared beside the source tree)");
       return NULL;
     }
 
   path = g_build_filename (dir, "ecoflow-delta-pro-open-api.txt", NULL);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_test_skip ("the API page is not there");
+      g_autofree char *reason = g_strdup_printf ("%s is not there: the profile is not checked "
+                                                 "against the API page", path);
+
+      g_test_skip (reason);
       return NULL;
     }
 
@@ -953,7 +957,8 @@ test_fixture (void)
 
   if (dir == NULL)
     {
-      g_test_skip ("JUICE_SIM_DATA is not set");
+      g_test_skip ("JUICE_SIM_DATA is not set: the profile is not checked against a real "
+                   "device's quota/all");
       return;
     }
 

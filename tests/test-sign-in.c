@@ -10,21 +10,13 @@
 #include "fake-cloud.h"
 #include "juice-credentials.h"
 #include "juice-sign-in-dialog.h"
+#include "ui-util.h"
 
 typedef struct
 {
   FakeCloudCerts *certs;
   FakeCloud      *cloud;
 } Fixture;
-
-static void
-wait_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static gboolean
 keyring_available (void)
@@ -76,20 +68,16 @@ open_dialog (Fixture    *f,
   g_object_ref_sink (dialog);
   g_signal_connect (dialog, "signed-in", G_CALLBACK (on_signed_in), NULL);
   juice_sign_in_dialog_fill (dialog, fake_cloud_get_base_url (f->cloud), access_key, secret_key);
-  gtk_window_present (GTK_WINDOW (dialog));
+  ui_present (GTK_WINDOW (dialog));
   return dialog;
 }
 
 static void
 submit_and_wait (JuiceSignInDialog *dialog)
 {
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-in.submit", NULL));
   g_assert_true (juice_sign_in_dialog_get_busy (dialog));
-  while (juice_sign_in_dialog_get_busy (dialog) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (juice_sign_in_dialog_get_busy (dialog));
+  UI_WAIT_UNTIL (!juice_sign_in_dialog_get_busy (dialog));
 }
 
 static void
@@ -109,15 +97,18 @@ test_wrong_key (Fixture       *f,
   g_assert_nonnull (strstr (juice_sign_in_dialog_get_error (dialog), "8513"));
   g_assert_nonnull (strstr (juice_sign_in_dialog_get_error (dialog), "region"));
   g_assert_null (signed_in_cloud);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 
-  if (keyring_available ())
+  if (!keyring_available ())
     {
-      stored = juice_credentials_lookup_sync (fake_cloud_get_base_url (f->cloud), NULL, &error);
-      g_assert_no_error (error);
-      g_assert_null (stored);
+      g_test_skip ("No secret service on the session bus (run inside build-aux/dev.sh test): "
+                   "that nothing was stored is not checked");
+      return;
     }
 
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  stored = juice_credentials_lookup_sync (fake_cloud_get_base_url (f->cloud), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
 }
 
 static void
@@ -127,7 +118,6 @@ test_right_keys (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(JuiceCredentials) stored = NULL;
   g_autoptr(JuiceSignInDialog) dialog = NULL;
-  const char *artifacts = g_getenv ("JUICE_ARTIFACTS_DIR");
 
   if (!keyring_available ())
     {
@@ -137,7 +127,6 @@ test_right_keys (Fixture       *f,
 
   g_clear_object (&signed_in_cloud);
   dialog = open_dialog (f, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
-  wait_ms (200);
   submit_and_wait (dialog);
 
   g_assert_null (juice_sign_in_dialog_get_error (dialog));
@@ -177,7 +166,6 @@ test_right_keys (Fixture       *f,
   g_assert_no_error (error);
   g_assert_null (stored);
 
-  (void) artifacts;
   g_clear_object (&signed_in_cloud);
 }
 
@@ -186,27 +174,8 @@ test_screenshot (Fixture       *f,
                  gconstpointer  data)
 {
   g_autoptr(JuiceSignInDialog) dialog = open_dialog (f, "AKexample", NULL);
-  const char *dir = g_getenv ("JUICE_ARTIFACTS_DIR");
 
-  wait_ms (300);
-  if (dir != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, "sign-in.png", NULL);
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (dialog));
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      int w = gtk_widget_get_width (GTK_WIDGET (dialog));
-      int h = gtk_widget_get_height (GTK_WIDGET (dialog));
-      GskRenderNode *node;
-      g_autoptr(GdkTexture) texture = NULL;
-
-      g_mkdir_with_parents (dir, 0755);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (dialog)), node,
-                                             &GRAPHENE_RECT_INIT (0, 0, w, h));
-      g_assert_true (gdk_texture_save_to_png (texture, path));
-      gsk_render_node_unref (node);
-    }
+  ui_save_screenshot (GTK_WIDGET (dialog), "sign-in.png");
 
   /* Without a secret key the button stays off. */
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "sign-in.submit", NULL) &&

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define G_LOG_DOMAIN "juice-tests"
+
 #include "ui-util.h"
 
 GtkWidget *
@@ -69,21 +71,106 @@ ui_find_by_type (GtkWidget *widget,
   return ui_find (widget, is_of_type, GSIZE_TO_POINTER (type));
 }
 
+static gboolean
+keep_source (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+ui_iterate (void)
+{
+  GSource *wakeup = g_timeout_source_new (100);
+
+  g_source_set_callback (wakeup, keep_source, NULL, NULL);
+  g_source_attach (wakeup, NULL);
+  g_main_context_iteration (NULL, TRUE);
+  g_source_destroy (wakeup);
+  g_source_unref (wakeup);
+}
+
+void
+ui_wait_failed (const char *file,
+                int         line,
+                const char *func,
+                const char *what)
+{
+  g_autofree char *message = g_strdup_printf ("waited %d s in vain for: %s",
+                                              UI_WAIT_TIMEOUT_S, what);
+
+  g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
+}
+
+static void
+set_flag (GdkFrameClock *clock,
+          gboolean      *flag)
+{
+  *flag = TRUE;
+}
+
+void
+ui_wait_drawn (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+
+  UI_WAIT_UNTIL (gtk_widget_get_mapped (widget) &&
+                 gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0);
+
+  /* A frame begun after now lays out and paints what the test set up. */
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (set_flag), &painted);
+  gtk_widget_queue_draw (widget);
+  UI_WAIT_UNTIL (painted);
+  g_signal_handler_disconnect (clock, handler);
+}
+
 void
 ui_present (GtkWindow *window)
 {
   gtk_window_present (window);
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
+  ui_wait_drawn (GTK_WIDGET (window));
 }
 
 void
-ui_wait_ms (guint ms)
+ui_wait_sole_owner (gpointer object)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
+  g_assert_true (G_IS_OBJECT (object));
+  UI_WAIT_UNTIL (g_atomic_int_get (&G_OBJECT (object)->ref_count) == 1);
+}
 
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+typedef struct
+{
+  GtkWidget     *widget;
+  GskRenderNode *node;
+  int            width;
+  int            height;
+} Shot;
+
+/* Right after a frame painted, the widget's render node is the one on
+ * screen; later, any queued redraw drops it. */
+static void
+take_shot (GdkFrameClock *clock,
+           Shot          *shot)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot;
+
+  if (shot->node != NULL)
+    return;
+
+  shot->width = gtk_widget_get_width (shot->widget);
+  shot->height = gtk_widget_get_height (shot->widget);
+  paintable = gtk_widget_paintable_new (shot->widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, shot->width, shot->height);
+  shot->node = gtk_snapshot_free_to_node (snapshot);
+
+  /* Not drawn in this frame after all: the next one. */
+  if (shot->node == NULL)
+    gtk_widget_queue_draw (shot->widget);
 }
 
 void
@@ -92,28 +179,28 @@ ui_save_screenshot (GtkWidget  *widget,
 {
   const char *dir = g_getenv ("JUICE_ARTIFACTS_DIR");
   g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  Shot shot = { widget, NULL, 0, 0 };
+  GdkFrameClock *clock;
+  gulong handler;
 
+  /* Waited for whether or not the picture is saved: the same test runs. */
+  ui_wait_drawn (widget);
   if (dir == NULL)
     return;
 
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (take_shot), &shot);
+  gtk_widget_queue_draw (widget);
+  UI_WAIT_UNTIL (shot.node != NULL);
+  g_signal_handler_disconnect (clock, handler);
+
   g_mkdir_with_parents (dir, 0755);
   path = g_build_filename (dir, name, NULL);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+                                         shot.node,
+                                         &GRAPHENE_RECT_INIT (0, 0, shot.width, shot.height));
+  gsk_render_node_unref (shot.node);
   g_assert_true (gdk_texture_save_to_png (texture, path));
-  gsk_render_node_unref (node);
   g_test_message ("screenshot: %s", path);
 }
