@@ -218,8 +218,12 @@ def main():
     env["G_DEBUG"] = "gc-friendly,fatal-criticals"  # the app itself stays strict
     proc = subprocess.Popen([juice, "--demo"], env=env)
     try:
-        app = wait_for(lambda: find_app("juice"))
-        if not check(app is not None, "juice is on the accessibility bus (within %d s)" % DEADLINE_S):
+        # Stop waiting as soon as juice is gone (no display, a crash): say so.
+        app = wait_for(lambda: proc.poll() is not None or find_app("juice"))
+        if not check(proc.poll() is None, "juice is running",
+                     "juice exited with status %s before it appeared" % proc.returncode):
+            return
+        if not check(app, "juice is on the accessibility bus (within %d s)" % DEADLINE_S):
             return
 
         # The device page is built: its last setting's control is there.
