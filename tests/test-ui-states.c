@@ -143,6 +143,14 @@ destroy_window (JuiceWindow *window)
   wait_until (is_destroyed, &weak, "the window to be finalized");
 }
 
+static gboolean
+is_choice_row (GtkWidget     *widget,
+               gconstpointer  name)
+{
+  return JUICE_IS_CHOICE_ROW (widget) &&
+         g_strcmp0 (juice_choice_row_get_setting (JUICE_CHOICE_ROW (widget))->name, name) == 0;
+}
+
 /* An account with an online device and an offline one that never sent a
  * value: the offline one's charge is "Unknown", never "0 %". */
 static void
@@ -198,6 +206,15 @@ test_never_reported (void)
   g_assert_false (gtk_widget_get_sensitive (soc_bar));
   g_assert_nonnull (ui_find (page, is_label_with, "No values received"));
 
+  /* Its settings are unknown too: no choice shown, none to make. */
+  {
+    AdwComboRow *combo = ADW_COMBO_ROW (ui_find (page, is_choice_row, "unit-timeout"));
+
+    g_assert_nonnull (combo);
+    g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (combo)));
+    g_assert_cmpuint (adw_combo_row_get_selected (combo), ==, GTK_INVALID_LIST_POSITION);
+  }
+
   wait_for_paint (GTK_WIDGET (window));
   ui_save_screenshot (GTK_WIDGET (window), "offline-never-reported.png");
 
@@ -217,14 +234,6 @@ test_never_reported (void)
   g_assert_finalize_object (g_steal_pointer (&offline));
   g_assert_finalize_object (g_steal_pointer (&online));
   g_assert_finalize_object (g_steal_pointer (&sim));
-}
-
-static gboolean
-is_choice_row (GtkWidget     *widget,
-               gconstpointer  name)
-{
-  return JUICE_IS_CHOICE_ROW (widget) &&
-         g_strcmp0 (juice_choice_row_get_setting (JUICE_CHOICE_ROW (widget))->name, name) == 0;
 }
 
 static const char *

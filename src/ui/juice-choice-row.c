@@ -76,7 +76,13 @@ sync_from_device (JuiceChoiceRow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self), known);
 
   if (!known)
-    return;
+    {
+      /* Not the first option: nothing, until the device says. */
+      self->syncing = TRUE;
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self), GTK_INVALID_LIST_POSITION);
+      self->syncing = FALSE;
+      return;
+    }
 
   for (guint i = 0; i < self->n_options; i++)
     if (setting->options[i].value == value)
