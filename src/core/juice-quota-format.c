@@ -15,6 +15,7 @@
 
 #define MAX_ARRAY_SHOWN 32
 
+/* Units of a duration: 0 days, 1 hours, 2 minutes, 3 seconds. */
 static void
 append_unit (GString *text,
              guint    unit,
@@ -81,8 +82,8 @@ juice_format_duration (gint64   seconds,
 /* "42.2", "130", "3.105": at most @max_decimals, fewer as the number grows
  * (four significant digits), trailing zeros dropped. */
 static char *
-format_number (double value,
-               int    max_decimals,
+format_number (double      value,
+               int         max_decimals,
                const char *symbol)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
