@@ -143,9 +143,9 @@ static gboolean
 is_setting_row (GtkWidget     *widget,
                 gconstpointer  name)
 {
-  return JUICE_IS_SETTING_ROW (widget) &&
-         (name == NULL ||
-          g_strcmp0 (juice_setting_row_get_setting (JUICE_SETTING_ROW (widget))->name, name) == 0);
+  const JuiceSettingInfo *setting = juice_setting_widget_get_setting (widget);
+
+  return setting != NULL && (name == NULL || g_strcmp0 (setting->name, name) == 0);
 }
 
 static JuiceSettingRow *
@@ -239,11 +239,10 @@ test_controls (void)
   gtk_range_set_value (GTK_RANGE (control), 85);
   wait_until_applied (device, sim, "charge-limit", "ems.maxChargeSoc", 85);
 
-  /* The car input current drop-down: 6 A. */
-  row = find_setting_row (GTK_WIDGET (window), "car-input-current");
-  control = juice_setting_row_get_control (row);
-  g_assert_true (GTK_IS_DROP_DOWN (control));
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (control), 1);
+  /* The car input current combo row: 6 A. */
+  control = GTK_WIDGET (find_setting_row (GTK_WIDGET (window), "car-input-current"));
+  g_assert_true (ADW_IS_COMBO_ROW (control));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (control), 1);
   wait_until_applied (device, sim, "car-input-current", "mppt.cfgDcChgCurrent", 6000);
 
   /* The whole page, scrolled parts included. */
@@ -419,9 +418,9 @@ test_keyboard (void)
       gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
       focus = gtk_root_get_focus (GTK_ROOT (window));
       for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
-        if (JUICE_IS_SETTING_ROW (w))
+        if (juice_setting_widget_get_setting (w) != NULL)
           {
-            g_hash_table_add (reached, (gpointer) juice_setting_row_get_setting (JUICE_SETTING_ROW (w)));
+            g_hash_table_add (reached, (gpointer) juice_setting_widget_get_setting (w));
             break;
           }
     }

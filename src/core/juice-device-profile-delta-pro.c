@@ -209,6 +209,51 @@ static const JuiceEnumValue bms_online_values[] = {
   { 0, NULL, NULL }
 };
 
+/* Display hints of the quota table: numbers with a meaning of their own
+ * and the bits of bit fields, as the API page gives them. */
+
+static const JuiceEnumValue never_values[] = {
+  { 0, N_("Never"), "never" },
+  { 0, NULL, NULL }
+};
+
+static const JuiceEnumValue brightness_special_values[] = {
+  { 128, N_("Automatic"), "auto" },
+  { 0, NULL, NULL }
+};
+
+/* 0xff: "ignored", the setting was never made */
+static const JuiceEnumValue not_set_byte_values[] = {
+  { 0xff, N_("Not set"), "unset" },
+  { 0, NULL, NULL }
+};
+
+/* 0xffffffff: "ignored" */
+static const JuiceEnumValue not_set_u32_values[] = {
+  { G_GINT64_CONSTANT (0xffffffff), N_("Not set"), "unset" },
+  { 0, NULL, NULL }
+};
+
+static const JuiceEnumValue bms_warning_bits[] = {
+  { 0, N_("High temperature"), "hi-temp" },
+  { 1, N_("Low temperature"), "low-temp" },
+  { 2, N_("Overload"), "overload" },
+  { 3, N_("Charging"), "charging" },
+  { 0, NULL, NULL }
+};
+
+/* One bit per battery pack: the real device reports 3 with two packs. */
+static const JuiceEnumValue battery_pack_bits[] = {
+  { 0, N_("Main battery"), "main" },
+  { 1, N_("Extra battery 1"), "extra1" },
+  { 2, N_("Extra battery 2"), "extra2" },
+  { 0, NULL, NULL }
+};
+
+#define H_VERSION JUICE_QUOTA_HINT_VERSION
+#define H_TIME_LEFT JUICE_QUOTA_HINT_TIME_LEFT
+#define H_TEXT JUICE_QUOTA_HINT_TEXT_BYTES
+
 static const JuiceQuotaInfo delta_pro_quotas[] = {
   /* bmsMaster: the battery inside the unit */
   { "bmsMaster.soc", N_("Main battery charge"),
@@ -228,13 +273,15 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "bmsMaster.errCode", N_("Battery error code"),
     T_BITS, U_NONE, 1.0, GR_BATTERY, NULL },
   { "bmsMaster.sysVer", N_("Battery firmware version"),
-    T_INT, U_NONE, 1.0, GR_BATTERY, NULL },
+    T_INT, U_NONE, 1.0, GR_BATTERY, NULL,
+    NULL, NULL, H_VERSION },
   { "bmsMaster.vol", N_("Main battery voltage"),
     T_INT, U_V, MILLI, GR_BATTERY, NULL },
   { "bmsMaster.amp", N_("Main battery current"),
     T_INT, U_A, MILLI, GR_BATTERY, NULL },
   { "bmsMaster.openBmsIdx", N_("Enabled battery packs"),
-    T_BITS, U_NONE, 1.0, GR_BATTERY, NULL },
+    T_BITS, U_NONE, 1.0, GR_BATTERY, NULL,
+    NULL, battery_pack_bits },
   { "bmsMaster.designCap", N_("Main battery design capacity"),
     T_INT, U_MAH, 1.0, GR_BATTERY, NULL },
   { "bmsMaster.remainCap", N_("Main battery remaining capacity"),
@@ -273,9 +320,11 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "bmsMaster.cellTemp", N_("Cell temperatures"),
     T_ARRAY, U_C, 1.0, GR_BATTERY, NULL },
   { "bmsMaster.packSn", N_("Battery serial number"),
-    T_ARRAY, U_NONE, 1.0, GR_BATTERY, NULL },
+    T_ARRAY, U_NONE, 1.0, GR_BATTERY, NULL,
+    NULL, NULL, H_TEXT },
   { "bmsMaster.hwEdition", N_("Battery hardware version"),
-    T_ARRAY, U_NONE, 1.0, GR_BATTERY, NULL },
+    T_ARRAY, U_NONE, 1.0, GR_BATTERY, NULL,
+    NULL, NULL, H_TEXT },
   { "bmsMaster.maxVolDiff", N_("Cell voltage spread"),
     T_INT, U_V, MILLI, GR_BATTERY, NULL },
   { "bmsMaster.actSoc", N_("Main battery actual charge"),
@@ -297,7 +346,8 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "inv.errCode", N_("Inverter error code"),
     T_BITS, U_NONE, 1.0, GR_INV, NULL },
   { "inv.sysVer", N_("Inverter firmware version"),
-    T_INT, U_NONE, 1.0, GR_INV, NULL },
+    T_INT, U_NONE, 1.0, GR_INV, NULL,
+    NULL, NULL, H_VERSION },
   { "inv.chargerType", N_("Charger type"),
     T_ENUM, U_NONE, 1.0, GR_INV, charger_type_values },
   { "inv.inputWatts", N_("AC input power"),
@@ -331,9 +381,11 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "inv.cfgAcEnabled", N_("AC output"),
     T_BOOL, U_NONE, 1.0, GR_INV, NULL },
   { "inv.cfgAcXboost", N_("X-Boost"),
-    T_BOOL, U_NONE, 1.0, GR_INV, NULL },
+    T_BOOL, U_NONE, 1.0, GR_INV, NULL,
+    not_set_byte_values },
   { "inv.cfgAcOutVoltage", N_("AC output voltage setting"),
-    T_INT, U_V, MILLI, GR_INV, NULL },
+    T_INT, U_V, MILLI, GR_INV, NULL,
+    not_set_u32_values },
   { "inv.cfgAcOutFreq", N_("AC output frequency setting"),
     T_ENUM, U_NONE, 1.0, GR_INV, ac_out_freq_values },
   { "inv.cfgAcWorkMode", N_("AC charging mode"),
@@ -347,7 +399,8 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "inv.cfgSlowChgWatts", N_("AC charging power"),
     T_INT, U_W, 1.0, GR_INV, NULL },
   { "inv.cfgStandbyMin", N_("AC standby time"),
-    T_INT, U_MIN, 1.0, GR_INV, NULL },
+    T_INT, U_MIN, 1.0, GR_INV, NULL,
+    never_values },
   { "inv.dischargeType", N_("Discharging type"),
     T_ENUM, U_NONE, 1.0, GR_INV, discharge_type_values },
   /* readback of the bypass-ac-auto-start setting; real devices spell it acPassByAutoEn */
@@ -358,7 +411,8 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "mppt.faultCode", N_("Solar charger error code"),
     T_BITS, U_NONE, 1.0, GR_SOLAR, NULL },
   { "mppt.swVer", N_("Solar charger firmware version"),
-    T_INT, U_NONE, 1.0, GR_SOLAR, NULL },
+    T_INT, U_NONE, 1.0, GR_SOLAR, NULL,
+    NULL, NULL, H_VERSION },
   { "mppt.inVol", N_("Solar input voltage"),
     T_INT, U_V, 0.1, GR_SOLAR, NULL },
   { "mppt.inAmp", N_("Solar input current"),
@@ -414,9 +468,11 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "pd.errCode", N_("Error code"),
     T_BITS, U_NONE, 1.0, GR_OVERVIEW, NULL },
   { "pd.sysVer", N_("Firmware version"),
-    T_INT, U_NONE, 1.0, GR_OVERVIEW, NULL },
+    T_INT, U_NONE, 1.0, GR_OVERVIEW, NULL,
+    NULL, NULL, H_VERSION },
   { "pd.wifiVer", N_("Wi-Fi firmware version"),
-    T_INT, U_NONE, 1.0, GR_OVERVIEW, NULL },
+    T_INT, U_NONE, 1.0, GR_OVERVIEW, NULL,
+    NULL, NULL, H_VERSION },
   { "pd.wifiAutoRcvy", N_("Wi-Fi mode after power on"),
     T_ENUM, U_NONE, 1.0, GR_OVERVIEW, wifi_recovery_values },
   { "pd.soc", N_("Charge level"),
@@ -426,7 +482,8 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "pd.wattsInSum", N_("Total input power"),
     T_INT, U_W, 1.0, GR_OVERVIEW, NULL },
   { "pd.remainTime", N_("Time remaining"),
-    T_INT, U_MIN, 1.0, GR_OVERVIEW, NULL },
+    T_INT, U_MIN, 1.0, GR_OVERVIEW, NULL,
+    NULL, NULL, H_TIME_LEFT },
   { "pd.beepState", N_("Beep"),
     T_ENUM, U_NONE, 1.0, GR_OVERVIEW, beep_values },
   { "pd.dcOutState", N_("DC output button"),
@@ -454,9 +511,11 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "pd.carTemp", N_("Car socket temperature"),
     T_INT, U_C, 1.0, GR_OVERVIEW, NULL },
   { "pd.standByMode", N_("Unit timeout"),
-    T_INT, U_MIN, 1.0, GR_OVERVIEW, NULL },
+    T_INT, U_MIN, 1.0, GR_OVERVIEW, NULL,
+    never_values },
   { "pd.lcdOffSec", N_("Screen timeout"),
-    T_INT, U_S, 1.0, GR_OVERVIEW, NULL },
+    T_INT, U_S, 1.0, GR_OVERVIEW, NULL,
+    never_values },
   { "pd.brightnessLevel", N_("Screen brightness level"),
     T_INT, U_NONE, 1.0, GR_OVERVIEW, NULL },
   { "pd.chgPowerDc", N_("Energy charged from DC adapters"),
@@ -496,7 +555,8 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "pd.wirelessWatts", N_("Wireless charging power"),
     T_INT, U_W, 1.0, GR_OVERVIEW, NULL },
   { "pd.lcdBrightness", N_("Screen brightness"),
-    T_INT, U_PCT, 1.0, GR_OVERVIEW, NULL },
+    T_INT, U_PCT, 1.0, GR_OVERVIEW, NULL,
+    brightness_special_values },
   /* not on the API page; a real device sends them */
   { "pd.bppowerSoc", N_("Backup reserve level"),
     T_INT, U_PCT, 1.0, GR_OVERVIEW, NULL },
@@ -635,7 +695,8 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "ems.openUpsFlag", N_("UPS mode"),
     T_BOOL, U_NONE, 1.0, GR_EMS, NULL },
   { "ems.bmsWarningState", N_("Battery warnings"),
-    T_BITS, U_NONE, 1.0, GR_EMS, NULL },
+    T_BITS, U_NONE, 1.0, GR_EMS, NULL,
+    NULL, bms_warning_bits },
   { "ems.chgRemainTime", N_("Time to full"),
     T_INT, U_MIN, 1.0, GR_EMS, NULL },
   { "ems.dsgRemainTime", N_("Time to empty"),
@@ -653,7 +714,8 @@ static const JuiceQuotaInfo delta_pro_quotas[] = {
   { "ems.maxAvailableNum", N_("Usable batteries"),
     T_INT, U_NONE, 1.0, GR_EMS, NULL },
   { "ems.openBmsIdx", N_("Enabled batteries"),
-    T_BITS, U_NONE, 1.0, GR_EMS, NULL },
+    T_BITS, U_NONE, 1.0, GR_EMS, NULL,
+    NULL, battery_pack_bits },
   { "ems.paraVolMin", N_("Lowest parallel voltage"),
     T_INT, U_V, MILLI, GR_EMS, NULL },
   { "ems.paraVolMax", N_("Highest parallel voltage"),

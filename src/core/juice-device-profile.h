@@ -68,6 +68,15 @@ typedef enum
   JUICE_SETTING_CHOICE,   /* exactly one of options */
 } JuiceSettingKind;
 
+/* How a person reads a quota beyond its type and unit. */
+typedef enum
+{
+  JUICE_QUOTA_HINT_NONE,
+  JUICE_QUOTA_HINT_VERSION,      /* four bytes, most significant first: 0x01020294 is 1.2.2.148 */
+  JUICE_QUOTA_HINT_TIME_LEFT,    /* minutes: > 0 until full, < 0 until empty */
+  JUICE_QUOTA_HINT_TEXT_BYTES,   /* an ARRAY of character codes: a serial number, "V0.0.0" */
+} JuiceQuotaHint;
+
 /* A named value. Tables of these end with an entry whose label is NULL. */
 typedef struct
 {
@@ -85,6 +94,10 @@ typedef struct
   double                scale;        /* shown value = raw * scale; 1.0 when none, 0.001 for mV */
   JuiceQuotaGroup       group;
   const JuiceEnumValue *enum_values;  /* for JUICE_QUOTA_ENUM, else NULL */
+  /* Display hints (juice-quota-format.h); all optional. */
+  const JuiceEnumValue *special_values; /* raw numbers with a meaning of their own: 0 never, 0xff not set */
+  const JuiceEnumValue *bit_names;      /* BITS: what each set bit means (value = bit number) */
+  JuiceQuotaHint        hint;
 } JuiceQuotaInfo;
 
 typedef struct

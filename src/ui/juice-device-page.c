@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-device-page.h"
+#include "juice-quota-format.h"
 #include "juice-quota-row.h"
 #include "juice-setting-row.h"
 
@@ -36,6 +37,8 @@ struct _JuiceDevicePage
 
   /* state */
   gboolean     kilowatts;
+  gboolean     has_values;
+  gulong       report_id;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceDevicePage, juice_device_page, ADW_TYPE_BIN)
@@ -44,6 +47,7 @@ enum {
   PROP_0,
   PROP_DEVICE,
   PROP_KILOWATTS,
+  PROP_HAS_VALUES,
   N_PROPS
 };
 
@@ -77,17 +81,11 @@ juice_format_remaining (int minutes)
   if (minutes == 0)
     return g_strdup (_("Idle"));
 
+  /* The device's own limit: it counts to 99 h 59 min. */
   if (m >= 5999)
     span = g_strdup (_("more than 99 h"));
-  else if (m >= 60 * 24)
-    /* Translators: a duration, "2 d 5 h" */
-    span = g_strdup_printf (_("%d d %d h"), m / (60 * 24), (m / 60) % 24);
-  else if (m >= 60)
-    /* Translators: a duration, "3 h 20 min" */
-    span = g_strdup_printf (_("%d h %d min"), m / 60, m % 60);
   else
-    /* Translators: a duration, "45 min" */
-    span = g_strdup_printf (_("%d min"), m);
+    span = juice_format_duration ((gint64) m * 60, FALSE);
 
   if (minutes > 0)
     /* Translators: "3 h 20 min to full" */
@@ -99,19 +97,52 @@ juice_format_remaining (int minutes)
 
 /* Template closures: the first argument is the page itself. */
 
+/* A device that never sent a value: its charge and power are unknown, not
+ * "0 %" and "0 W". */
+
 static char *
 format_soc (JuiceDevicePage *self,
-            double           soc)
+            double           soc,
+            gboolean         has_values)
 {
+  if (!has_values)
+    /* Translators: the charge of a device that has sent no values yet */
+    return g_strdup (_("Unknown"));
+
   return juice_format_soc (soc);
 }
 
 static char *
 format_watts (JuiceDevicePage *self,
               int              watts,
-              gboolean         kilowatts)
+              gboolean         kilowatts,
+              gboolean         has_values)
 {
+  if (!has_values)
+    /* Translators: power of a device that has sent no values yet */
+    return g_strdup (_("Unknown"));
+
   return juice_format_watts (watts, kilowatts);
+}
+
+static double
+soc_bar_value (JuiceDevicePage *self,
+               double           soc,
+               gboolean         has_values)
+{
+  return has_values ? soc : 0.0;
+}
+
+static void
+sync_has_values (JuiceDevicePage *self)
+{
+  gboolean has_values = self->device != NULL && juice_device_get_n_quotas (self->device) > 0;
+
+  if (self->has_values == has_values)
+    return;
+
+  self->has_values = has_values;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_VALUES]);
 }
 
 static gboolean
@@ -160,8 +191,12 @@ power_unit_to_kilowatts (GValue   *value,
 
 static char *
 format_remaining (JuiceDevicePage *self,
-                  int              minutes)
+                  int              minutes,
+                  gboolean         has_values)
 {
+  if (!has_values)
+    return g_strdup (_("No values received from this device yet"));
+
   return juice_format_remaining (minutes);
 }
 
@@ -250,6 +285,8 @@ juice_device_page_dispose (GObject *object)
 {
   JuiceDevicePage *self = (JuiceDevicePage *)object;
 
+  if (self->device != NULL)
+    g_clear_signal_handler (&self->report_id, self->device);
   gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_DEVICE_PAGE);
   g_clear_object (&self->device);
   g_clear_object (&self->settings);
@@ -273,6 +310,10 @@ juice_device_page_get_property (GObject    *object,
 
     case PROP_KILOWATTS:
       g_value_set_boolean (value, self->kilowatts);
+      break;
+
+    case PROP_HAS_VALUES:
+      g_value_set_boolean (value, self->has_values);
       break;
 
     default:
@@ -326,6 +367,11 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
     g_param_spec_boolean ("kilowatts", NULL, NULL, TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* The device has sent values: charge and power are known. */
+  properties[PROP_HAS_VALUES] =
+    g_param_spec_boolean ("has-values", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (JUICE_TYPE_DEVICE);
@@ -341,6 +387,7 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, format_soc);
   gtk_widget_class_bind_template_callback (widget_class, format_watts);
   gtk_widget_class_bind_template_callback (widget_class, format_remaining);
+  gtk_widget_class_bind_template_callback (widget_class, soc_bar_value);
   gtk_widget_class_bind_template_callback (widget_class, is_offline);
   gtk_widget_class_bind_template_callback (widget_class, format_offline);
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, problem_revealer);
@@ -387,9 +434,16 @@ juice_device_page_set_device (JuiceDevicePage *self,
   g_return_if_fail (JUICE_IS_DEVICE_PAGE (self));
   g_return_if_fail (!device || JUICE_IS_DEVICE (device));
 
+  if (self->device != device && self->device != NULL)
+    g_clear_signal_handler (&self->report_id, self->device);
+
   if (g_set_object (&self->device, device))
     {
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "device.refresh", device != NULL);
+      if (device != NULL)
+        self->report_id = g_signal_connect_swapped (device, "report-applied",
+                                                    G_CALLBACK (sync_has_values), self);
+      sync_has_values (self);
       rebuild_details (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
     }

@@ -21,6 +21,9 @@ struct _JuiceDeviceRow
 
   /* owned references */
   JuiceDevice   *device;
+
+  /* state */
+  gboolean       has_values;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceDeviceRow, juice_device_row, GTK_TYPE_LIST_BOX_ROW)
@@ -28,6 +31,7 @@ G_DEFINE_FINAL_TYPE (JuiceDeviceRow, juice_device_row, GTK_TYPE_LIST_BOX_ROW)
 enum {
   PROP_0,
   PROP_DEVICE,
+  PROP_HAS_VALUES,
   N_PROPS
 };
 
@@ -40,11 +44,51 @@ format_online (JuiceDeviceRow *self,
   return g_strdup (online ? _("Online") : _("Offline"));
 }
 
+/* A device that never sent a value has no charge to show: not "0 %". */
 static char *
 format_soc (JuiceDeviceRow *self,
-            double          soc)
+            double          soc,
+            gboolean        has_values)
 {
+  if (!has_values)
+    /* Translators: the charge of a device that has sent no values yet */
+    return g_strdup (_("Unknown"));
+
   return juice_format_soc (soc);
+}
+
+/* A list row has no name of its own in GTK 4.8: say what the row shows,
+ * "Cabin, DELTA Pro, 56 %, Online". */
+static void
+sync_accessible_label (JuiceDeviceRow *self)
+{
+  g_autofree char *soc = format_soc (self, juice_device_get_soc (self->device), self->has_values);
+  g_autofree char *online = format_online (self, juice_device_get_online (self->device));
+  const char *name = juice_device_get_name (self->device);
+  const char *product = juice_device_get_product (self->device);
+  g_autoptr(GString) label = g_string_new (name);
+
+  if (product != NULL && *product != '\0')
+    g_string_append_printf (label, ", %s", product);
+  /* Translators: the charge in a device's spoken description, "charge 56 %" */
+  g_string_append_printf (label, _(", charge %s, %s"), soc, online);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label->str,
+                                  -1);
+}
+
+static void
+sync_has_values (JuiceDeviceRow *self)
+{
+  gboolean has_values = juice_device_get_n_quotas (self->device) > 0;
+
+  if (self->has_values == has_values)
+    return;
+
+  self->has_values = has_values;
+  sync_accessible_label (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_VALUES]);
 }
 
 static void
@@ -92,6 +136,10 @@ juice_device_row_get_property (GObject    *object,
       g_value_set_object (value, self->device);
       break;
 
+    case PROP_HAS_VALUES:
+      g_value_set_boolean (value, self->has_values);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -124,7 +172,14 @@ juice_device_row_constructed (GObject *object)
   G_OBJECT_CLASS (juice_device_row_parent_class)->constructed (object);
 
   g_signal_connect_swapped (self->device, "notify::online", G_CALLBACK (sync_online), self);
+  g_signal_connect_swapped (self->device, "report-applied", G_CALLBACK (sync_has_values), self);
+  g_signal_connect_swapped (self->device, "notify::name", G_CALLBACK (sync_accessible_label), self);
+  g_signal_connect_swapped (self->device, "notify::product", G_CALLBACK (sync_accessible_label), self);
+  g_signal_connect_swapped (self->device, "notify::online", G_CALLBACK (sync_accessible_label), self);
+  g_signal_connect_swapped (self->device, "notify::soc", G_CALLBACK (sync_accessible_label), self);
   sync_online (self);
+  sync_has_values (self);
+  sync_accessible_label (self);
 
   /* The template's expressions watch "device": tell them it is set. */
   g_object_notify_by_pspec (object, properties[PROP_DEVICE]);
@@ -144,6 +199,11 @@ juice_device_row_class_init (JuiceDeviceRowClass *klass)
   properties[PROP_DEVICE] =
     g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* The device has sent values: its charge is known. */
+  properties[PROP_HAS_VALUES] =
+    g_param_spec_boolean ("has-values", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

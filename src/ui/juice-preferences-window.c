@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "juice-a11y.h"
 #include "juice-preferences-window.h"
 
 struct _JuicePreferencesWindow
@@ -87,6 +88,8 @@ static void
 juice_preferences_window_init (JuicePreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  juice_a11y_name_combo_row (ADW_COMBO_ROW (self->power_unit_row));
+  juice_a11y_name_preferences_window (ADW_PREFERENCES_WINDOW (self));
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind_with_mapping (self->settings, "power-unit", self->power_unit_row, "selected",

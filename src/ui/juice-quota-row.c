@@ -43,12 +43,18 @@ static GParamSpec *properties[N_PROPS];
 static void
 juice_quota_row_update (JuiceQuotaRow *self)
 {
+  JsonNode *node = juice_device_get_quota (self->device, self->key);
   g_autofree char *value = NULL;
   const char *label;
 
-  value = juice_quota_format_node (self->info, juice_device_get_quota (self->device, self->key));
+  /* A key the device has not sent (yet): a dash, dimmed, not a blank. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->value_label), node != NULL);
+  if (node == NULL)
+    value = g_strdup ("—");
+  else
+    value = juice_quota_format_node (self->info, node);
   gtk_label_set_label (self->value_label, value);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->value_label), value);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->value_label), node ? value : _("Not reported"));
 
   label = self->info != NULL ? _(self->info->label) : self->key;
   g_free (self->search_text);

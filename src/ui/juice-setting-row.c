@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "juice-choice-row.h"
 #include "juice-error.h"
 #include "juice-setting-row.h"
 
@@ -28,7 +29,7 @@ struct _JuiceSettingRow
 
   /* state */
   const JuiceSettingInfo *setting;
-  GtkWidget              *control;     /* GtkSwitch, GtkScale, GtkSpinButton or GtkDropDown */
+  GtkWidget              *control;     /* GtkSwitch, GtkScale or GtkSpinButton */
   GtkToggleButton        *auto_button; /* ranges with one extra option (brightness: automatic) */
   gulong                  changed_id;
   guint                   settle_id;
@@ -37,47 +38,66 @@ struct _JuiceSettingRow
 
 G_DEFINE_FINAL_TYPE (JuiceSettingRow, juice_setting_row, ADW_TYPE_ACTION_ROW)
 
+typedef struct
+{
+  GtkWidget              *row;       /* owned */
+  const JuiceSettingInfo *setting;
+} SendData;
+
 static void
 set_cb (GObject      *object,
         GAsyncResult *result,
         gpointer      user_data)
 {
-  g_autoptr(JuiceSettingRow) self = user_data;
+  SendData *data = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (juice_device_set_finish (JUICE_DEVICE (object), result, &error))
-    return;
-
-  /* A newer change of the same setting is on its way: nothing to say. */
-  if (g_error_matches (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_SUPERSEDED) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+  if (!juice_device_set_finish (JUICE_DEVICE (object), result, &error) &&
+      /* A newer change of the same setting is on its way: nothing to say. */
+      !g_error_matches (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_SUPERSEDED) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      gtk_widget_get_root (data->row) != NULL)
     {
       g_autofree char *message = NULL;
 
       /* Translators: "Charge limit not changed: DELTA Pro refused the change" */
-      message = g_strdup_printf (_("%s not changed: %s"), _(self->setting->label), error->message);
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", message);
+      message = g_strdup_printf (_("%s not changed: %s"), _(data->setting->label), error->message);
+      gtk_widget_activate_action (data->row, "win.show-toast", "s", message);
     }
+
+  g_object_unref (data->row);
+  g_free (data);
+}
+
+void
+juice_setting_send (GtkWidget              *row,
+                    JuiceDevice            *device,
+                    const JuiceSettingInfo *setting,
+                    gint64                  value)
+{
+  SendData *data;
+  gint64 current;
+
+  g_return_if_fail (GTK_IS_WIDGET (row));
+  g_return_if_fail (JUICE_IS_DEVICE (device));
+  g_return_if_fail (setting != NULL);
+
+  /* The control only moved back to where the device already is. */
+  if (juice_device_get_setting_value (device, setting->name, &current) && current == value)
+    return;
+
+  data = g_new0 (SendData, 1);
+  data->row = g_object_ref (row);
+  data->setting = setting;
+  juice_device_set_async (device, setting->name, value, NULL, set_cb, data);
 }
 
 static void
 send (JuiceSettingRow *self,
       gint64           value)
 {
-  gint64 current;
-
   g_clear_handle_id (&self->settle_id, g_source_remove);
-
-  /* The control only moved back to where the device already is. */
-  if (juice_device_get_setting_value (self->device, self->setting->name, &current) &&
-      current == value)
-    return;
-
-  juice_device_set_async (self->device, self->setting->name, value, NULL,
-                          set_cb, g_object_ref (self));
+  juice_setting_send (GTK_WIDGET (self), self->device, self->setting, value);
 }
 
 static gint64
@@ -102,8 +122,6 @@ control_value (JuiceSettingRow *self)
       return (gint64) gtk_range_get_value (GTK_RANGE (self->control));
 
     case JUICE_SETTING_CHOICE:
-      return setting->options[gtk_drop_down_get_selected (GTK_DROP_DOWN (self->control))].value;
-
     default:
       g_assert_not_reached ();
     }
@@ -156,11 +174,6 @@ sync_from_device (JuiceSettingRow *self)
       break;
 
     case JUICE_SETTING_CHOICE:
-      for (guint i = 0; setting->options[i].label != NULL; i++)
-        if (setting->options[i].value == value)
-          gtk_drop_down_set_selected (GTK_DROP_DOWN (self->control), i);
-      break;
-
     default:
       g_assert_not_reached ();
     }
@@ -276,24 +289,14 @@ create_control (JuiceSettingRow *self)
       }
       break;
 
-    case JUICE_SETTING_CHOICE:
-      {
-        g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-
-        for (guint i = 0; setting->options[i].label != NULL; i++)
-          gtk_string_list_append (labels, _(setting->options[i].label));
-        control = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL);
-        g_signal_connect_swapped (control, "notify::selected", G_CALLBACK (on_control_changed), self);
-      }
-      break;
-
+    case JUICE_SETTING_CHOICE:  /* a JuiceChoiceRow */
     default:
       g_assert_not_reached ();
     }
 
   gtk_widget_set_valign (control, GTK_ALIGN_CENTER);
 
-  /* Scales, spin buttons and drop-downs have no name of their own. */
+  /* Scales and spin buttons have no name of their own. */
   if (setting->kind != JUICE_SETTING_SWITCH)
     gtk_accessible_update_property (GTK_ACCESSIBLE (control),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, _(setting->label),
@@ -347,6 +350,10 @@ juice_setting_row_new (JuiceDevice            *device,
   g_return_val_if_fail (JUICE_IS_DEVICE (device), NULL);
   g_return_val_if_fail (setting != NULL, NULL);
 
+  /* A choice is the HIG's combo row. */
+  if (setting->kind == JUICE_SETTING_CHOICE)
+    return juice_choice_row_new (device, setting);
+
   self = g_object_new (JUICE_TYPE_SETTING_ROW, NULL);
   self->device = g_object_ref (device);
   self->setting = setting;
@@ -389,4 +396,17 @@ juice_setting_row_get_pending (JuiceSettingRow *self)
   g_return_val_if_fail (JUICE_IS_SETTING_ROW (self), FALSE);
 
   return juice_device_is_setting_pending (self->device, self->setting->name);
+}
+
+const JuiceSettingInfo *
+juice_setting_widget_get_setting (GtkWidget *row)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (row), NULL);
+
+  if (JUICE_IS_SETTING_ROW (row))
+    return juice_setting_row_get_setting (JUICE_SETTING_ROW (row));
+  if (JUICE_IS_CHOICE_ROW (row))
+    return juice_choice_row_get_setting (JUICE_CHOICE_ROW (row));
+
+  return NULL;
 }

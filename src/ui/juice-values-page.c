@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "juice-a11y.h"
 #include "juice-quota-row.h"
 #include "juice-values-page.h"
 
@@ -23,6 +24,7 @@ struct _JuiceValuesPage
   GtkToggleButton *keys_button;
   GtkListBox      *list_box;
   GtkStack        *stack;
+  AdwStatusPage   *empty_page;
 
   /* owned references */
   JuiceDevice     *device;
@@ -217,6 +219,7 @@ juice_values_page_class_init (JuiceValuesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JuiceValuesPage, keys_button);
   gtk_widget_class_bind_template_child (widget_class, JuiceValuesPage, list_box);
   gtk_widget_class_bind_template_child (widget_class, JuiceValuesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, JuiceValuesPage, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 }
 
@@ -224,6 +227,7 @@ static void
 juice_values_page_init (JuiceValuesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  juice_a11y_name_status_page (self->empty_page);
 
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_list_box_set_filter_func (self->list_box, filter_row, self, NULL);

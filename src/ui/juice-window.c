@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "juice-a11y.h"
 #include "juice-device-page.h"
 #include "juice-device-row.h"
 #include "juice-values-page.h"
@@ -28,6 +29,8 @@ struct _JuiceWindow
   GtkWidget            *content;
   GtkStack             *main_stack;
   AdwToastOverlay      *window_toast_overlay;
+  AdwStatusPage        *welcome_page;
+  AdwStatusPage        *loading_page;
 
   /* owned references */
   JuiceDevice          *device;
@@ -303,6 +306,8 @@ juice_window_class_init (JuiceWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, content);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, JuiceWindow, window_toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, JuiceWindow, loading_page);
   gtk_widget_class_bind_template_callback (widget_class, on_device_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, is_link_trouble);
   gtk_widget_class_bind_template_callback (widget_class, format_link_state);
@@ -321,6 +326,8 @@ static void
 juice_window_init (JuiceWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  juice_a11y_name_status_page (self->welcome_page);
+  juice_a11y_name_status_page (self->loading_page);
 
   /* The window comes back the size it was left. */
   self->settings = g_settings_new (APP_ID);
