@@ -4,6 +4,7 @@
  */
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -376,65 +377,269 @@ command_and_wait (JuiceMqtt   *mqtt,
 /* Tests -------------------------------------------------------------------- */
 
 static gboolean
-is_lower_hex (const char *str)
+is_pool_id (const char *id)
 {
-  for (; *str; str++)
-    if (!g_ascii_isdigit (*str) && !(*str >= 'a' && *str <= 'f'))
+  if (id == NULL || !g_str_has_prefix (id, "juice-") || strlen (id) != strlen ("juice-") + 16)
+    return FALSE;
+
+  for (const char *p = id + strlen ("juice-"); *p; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
       return FALSE;
+
   return TRUE;
 }
 
+static char *
+pool_path (const char *name)
+{
+  return g_build_filename (g_get_user_data_dir (), "juice", "mqtt-client-ids", name, NULL);
+}
+
+static guint
+count_pool_ids (void)
+{
+  g_autofree char *dir_path = pool_path (NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".id"))
+      n++;
+
+  return n;
+}
+
+#define LEGACY_ID "juice-0123456789abcdef"
+
 static void
-test_client_id (void)
+test_client_id_pool (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *again = NULL;
-  g_autofree char *ctl = NULL;
-  g_autofree char *replaced = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *ctl_path = NULL;
+  g_autoptr(JuiceMqttClientIdLease) first = NULL;
+  g_autoptr(JuiceMqttClientIdLease) second = NULL;
+  g_autoptr(JuiceMqttClientIdLease) third = NULL;
+  g_autoptr(JuiceMqttClientIdLease) fourth = NULL;
+  g_autoptr(JuiceMqttClientIdLease) again = NULL;
+  g_autoptr(JuiceMqttClientIdLease) none = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *legacy_dir = g_build_filename (g_get_user_data_dir (), "juice", NULL);
+  g_autofree char *legacy = g_build_filename (legacy_dir, "juice-mqtt-client-id", NULL);
+  g_autofree char *slot0 = pool_path ("0.id");
+  g_autofree char *slot1 = pool_path ("1.id");
   g_autofree char *contents = NULL;
-  g_autofree char *bad = NULL;
+  g_autofree char *second_id = NULL;
   GStatBuf st;
 
-  first = juice_mqtt_load_or_create_client_id ("juice", &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (first);
-  g_assert_true (g_str_has_prefix (first, "juice-"));
-  g_assert_cmpuint (strlen (first), ==, strlen ("juice-") + 16);
-  g_assert_true (is_lower_hex (first + strlen ("juice-")));
+  /* The id the app kept before the pool: known to the account, kept. */
+  g_assert_cmpint (g_mkdir_with_parents (legacy_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (legacy, LEGACY_ID "\n", -1, NULL));
 
-  /* Stored once, the same every later time. */
-  path = g_build_filename (g_get_user_data_dir (), "juice", "juice-mqtt-client-id", NULL);
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  g_assert_cmpstr (g_strstrip (contents), ==, first);
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  first = juice_mqtt_client_id_lease_new (&error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (juice_mqtt_client_id_lease_get_id (first), ==, LEGACY_ID);
+
+  /* A second holder in the same process gets another id, stored 0600. */
+  second = juice_mqtt_client_id_lease_new (&error);
+  g_assert_no_error (error);
+  second_id = g_strdup (juice_mqtt_client_id_lease_get_id (second));
+  g_assert_true (is_pool_id (second_id));
+  g_assert_cmpstr (second_id, !=, LEGACY_ID);
+  g_assert_true (g_file_get_contents (slot1, &contents, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (contents), ==, second_id);
+  g_assert_cmpint (g_stat (slot1, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
-  again = juice_mqtt_load_or_create_client_id ("juice", &error);
+  /* A released id is the next one handed out, unchanged. */
+  g_clear_pointer (&second, juice_mqtt_client_id_lease_free);
+  again = juice_mqtt_client_id_lease_new (&error);
   g_assert_no_error (error);
-  g_assert_cmpstr (again, ==, first);
+  g_assert_cmpstr (juice_mqtt_client_id_lease_get_id (again), ==, second_id);
 
-  /* Each tool its own. */
-  ctl = juice_mqtt_load_or_create_client_id ("juice-ctl", &error);
+  /* Bounded: with every id held, a clear refusal instead of a new id. */
+  third = juice_mqtt_client_id_lease_new (&error);
   g_assert_no_error (error);
-  g_assert_cmpstr (ctl, !=, first);
-
-  /* A damaged file is replaced, once. */
-  ctl_path = g_build_filename (g_get_user_data_dir (), "juice", "juice-ctl-mqtt-client-id", NULL);
-  g_assert_true (g_file_set_contents (ctl_path, "not a client id!\n", -1, NULL));
-  replaced = juice_mqtt_load_or_create_client_id ("juice-ctl", &error);
+  fourth = juice_mqtt_client_id_lease_new (&error);
   g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (replaced, "juice-"));
-  g_assert_cmpstr (replaced, !=, ctl);
-  g_free (again);
-  again = juice_mqtt_load_or_create_client_id ("juice-ctl", &error);
-  g_assert_cmpstr (again, ==, replaced);
+  none = juice_mqtt_client_id_lease_new (&error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_assert_cmpstr (error->message, ==,
+                   "4 Juice programs are connected already: close one and try again");
+  g_clear_error (&error);
+  g_assert_cmpuint (count_pool_ids (), ==, JUICE_MQTT_CLIENT_ID_POOL_SIZE);
 
-  bad = juice_mqtt_load_or_create_client_id ("../escape", &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
-  g_assert_null (bad);
+  g_hash_table_add (seen, g_strdup (juice_mqtt_client_id_lease_get_id (first)));
+  g_hash_table_add (seen, g_strdup (juice_mqtt_client_id_lease_get_id (again)));
+  g_hash_table_add (seen, g_strdup (juice_mqtt_client_id_lease_get_id (third)));
+  g_hash_table_add (seen, g_strdup (juice_mqtt_client_id_lease_get_id (fourth)));
+  g_assert_cmpuint (g_hash_table_size (seen), ==, JUICE_MQTT_CLIENT_ID_POOL_SIZE);
+
+  /* A damaged id file is replaced by its next holder, once. */
+  g_clear_pointer (&first, juice_mqtt_client_id_lease_free);
+  g_assert_cmpint (g_remove (legacy), ==, 0);
+  g_assert_true (g_file_set_contents (slot0, "not a client id!\n", -1, NULL));
+  first = juice_mqtt_client_id_lease_new (&error);
+  g_assert_no_error (error);
+  g_assert_true (is_pool_id (juice_mqtt_client_id_lease_get_id (first)));
+  g_assert_false (g_hash_table_contains (seen, juice_mqtt_client_id_lease_get_id (first)));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (slot0, &contents, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (contents), ==, juice_mqtt_client_id_lease_get_id (first));
+  g_assert_cmpuint (count_pool_ids (), ==, JUICE_MQTT_CLIENT_ID_POOL_SIZE);
+}
+
+/* Client ids across processes ------------------------------------------------ */
+
+/* The helper mode of this binary: claims the process's id, prints it (or
+ * "BUSY"), and holds it until its stdin closes. */
+static int
+claim_helper (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = juice_mqtt_claim_client_id (&error);
+  g_autofree char *again = NULL;
+  char buffer[64];
+
+  if (id == NULL)
+    {
+      printf ("%s\n", g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY) ? "BUSY" : "ERROR");
+      fflush (stdout);
+      return 0;
+    }
+
+  /* The same id for the whole process. */
+  again = juice_mqtt_claim_client_id (&error);
+  printf ("%s\n", g_strcmp0 (again, id) == 0 ? id : "CHANGED");
+  fflush (stdout);
+
+  while (fgets (buffer, sizeof buffer, stdin) != NULL)
+    ;
+
+  return 0;
+}
+
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *out;
+  char             *line;
+  gboolean          done;
+  gboolean          exited;
+} Claimer;
+
+static void
+claimer_line_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Claimer *claimer = user_data;
+
+  claimer->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                             result, NULL, NULL);
+  claimer->done = TRUE;
+}
+
+static void
+claimer_exit_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Claimer *claimer = user_data;
+
+  g_subprocess_wait_check_finish (G_SUBPROCESS (object), result, NULL);
+  claimer->exited = TRUE;
+}
+
+static void
+claimer_start (Claimer *claimer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", &error);
+
+  g_assert_no_error (error);
+  memset (claimer, 0, sizeof *claimer);
+  claimer->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                       self_path, "--claim-client-id", NULL);
+  g_assert_no_error (error);
+  claimer->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (claimer->process));
+  g_data_input_stream_read_line_async (claimer->out, G_PRIORITY_DEFAULT, NULL,
+                                       claimer_line_cb, claimer);
+}
+
+/* Closes its stdin, waits for it to end. */
+static void
+claimer_finish (Claimer *claimer)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (claimer->process), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (claimer->process, NULL, claimer_exit_cb, claimer);
+  WAIT_UNTIL (claimer->exited, 20000);
+  g_assert_true (g_subprocess_get_successful (claimer->process));
+  g_clear_object (&claimer->out);
+  g_clear_object (&claimer->process);
+  g_clear_pointer (&claimer->line, g_free);
+}
+
+static void
+test_client_id_processes (void)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JuiceMqttClientIdLease) mine = NULL;
+  g_autofree char *mine_id = NULL;
+  Claimer claimers[6];
+  Claimer late;
+  guint n_busy = 0;
+
+  /* This process holds one; six more claim at once: three get one each,
+   * none shares, the rest are told the pool is full. */
+  mine = juice_mqtt_client_id_lease_new (&error);
+  g_assert_no_error (error);
+  mine_id = g_strdup (juice_mqtt_client_id_lease_get_id (mine));
+  g_hash_table_add (ids, mine_id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (claimers); i++)
+    claimer_start (&claimers[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (claimers); i++)
+    {
+      WAIT_UNTIL (claimers[i].done, 20000);
+      g_assert_nonnull (claimers[i].line);
+      g_test_message ("claimer %u: %s", i, claimers[i].line);
+      if (strcmp (claimers[i].line, "BUSY") == 0)
+        n_busy++;
+      else
+        {
+          g_assert_true (is_pool_id (claimers[i].line));
+          g_assert_false (g_hash_table_contains (ids, claimers[i].line));
+          g_hash_table_add (ids, claimers[i].line);
+        }
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, JUICE_MQTT_CLIENT_ID_POOL_SIZE);
+  g_assert_cmpuint (n_busy, ==, G_N_ELEMENTS (claimers) + 1 - JUICE_MQTT_CLIENT_ID_POOL_SIZE);
+  g_assert_cmpuint (count_pool_ids (), ==, JUICE_MQTT_CLIENT_ID_POOL_SIZE);
+
+  /* A process that ends gives its id back: the next one reuses it. */
+  g_hash_table_remove_all (ids);
+  for (guint i = 0; i < G_N_ELEMENTS (claimers); i++)
+    {
+      if (strcmp (claimers[i].line, "BUSY") != 0)
+        g_hash_table_add (ids, g_strdup (claimers[i].line));
+      claimer_finish (&claimers[i]);
+    }
+  claimer_start (&late);
+  WAIT_UNTIL (late.done, 20000);
+  g_assert_nonnull (late.line);
+  g_assert_true (g_hash_table_contains (ids, late.line));
+  g_assert_cmpstr (late.line, !=, mine_id);
+  claimer_finish (&late);
+  g_assert_cmpuint (count_pool_ids (), ==, JUICE_MQTT_CLIENT_ID_POOL_SIZE);
+
+  g_hash_table_foreach (ids, (GHFunc) g_free, NULL);
 }
 
 static void
@@ -1273,6 +1478,9 @@ main (int   argc,
   const char *factor;
   int ret;
 
+  if (argc == 2 && strcmp (argv[1], "--claim-client-id") == 0)
+    return claim_helper ();
+
   /* Before anything asks GLib where user data goes. */
   data_home = g_dir_make_tmp ("juice-test-mqtt-XXXXXX", &error);
   g_assert_no_error (error);
@@ -1286,7 +1494,8 @@ main (int   argc,
   broker = mosquitto_fixture_new (&error);
   g_assert_no_error (error);
 
-  g_test_add_func ("/juice/mqtt/client-id", test_client_id);
+  g_test_add_func ("/juice/mqtt/client-id-pool", test_client_id_pool);
+  g_test_add_func ("/juice/mqtt/client-id-processes", test_client_id_processes);
   g_test_add_func ("/juice/mqtt/topic-matches", test_topic_matches);
   g_test_add_func ("/juice/mqtt/config-errors", test_config_errors);
   g_test_add_func ("/juice/mqtt/connect", test_connect);

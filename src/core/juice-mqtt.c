@@ -7,7 +7,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -878,76 +877,4 @@ juice_mqtt_topic_matches (const char *filter,
       f = f_end + 1;
       t = t_end + 1;
     }
-}
-
-static gboolean
-is_valid_tool_name (const char *name)
-{
-  if (name == NULL || *name == '\0' || strlen (name) > 32)
-    return FALSE;
-
-  for (const char *p = name; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
-      return FALSE;
-
-  return TRUE;
-}
-
-char *
-juice_mqtt_load_or_create_client_id (const char  *tool_name,
-                                     GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *line = NULL;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!is_valid_tool_name (tool_name))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a valid tool name", tool_name ? tool_name : "");
-      return NULL;
-    }
-
-  dir = g_build_filename (g_get_user_data_dir (), "juice", NULL);
-  basename = g_strdup_printf ("%s-mqtt-client-id", tool_name);
-  path = g_build_filename (dir, basename, NULL);
-
-  if (g_file_get_contents (path, &contents, NULL, &local_error))
-    {
-      g_strstrip (contents);
-      if (is_valid_client_id (contents))
-        return g_steal_pointer (&contents);
-      g_debug ("%s holds no valid client id: making a new one", path);
-    }
-  else if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("Cannot read the MQTT client id: "));
-      return NULL;
-    }
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot create %s: %s"), dir, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  id = g_strdup_printf ("juice-%08x%08x", g_random_int (), g_random_int ());
-  line = g_strconcat (id, "\n", NULL);
-
-  if (!g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
-    return NULL;
-
-  g_debug ("New MQTT client id for %s stored in %s", tool_name, path);
-
-  return g_steal_pointer (&id);
 }

@@ -147,13 +147,30 @@ guint           juice_mqtt_get_n_dropped         (JuiceMqtt            *self);
  * an unknown or late id, or not a JSON object with an id. */
 guint           juice_mqtt_get_n_unmatched_replies (JuiceMqtt          *self);
 
-/* The client id of this installation for @tool_name ("juice", "juice-ctl"):
- * read from $XDG_DATA_HOME/juice/<tool_name>-mqtt-client-id, created there
- * once ("juice-" and 16 random hex digits). EcoFlow limits how many new
- * client ids an account may use a day, so it is never regenerated while
- * the file holds a valid one. */
-char           *juice_mqtt_load_or_create_client_id (const char        *tool_name,
-                                                     GError           **error);
+/* Client ids. EcoFlow allows an account only a few new client ids a day,
+ * and two connections with one id take over each other's session. So an
+ * installation keeps a pool of at most JUICE_MQTT_CLIENT_ID_POOL_SIZE ids
+ * ("juice-" and 16 hex digits, one file each in
+ * $XDG_DATA_HOME/juice/mqtt-client-ids/, never regenerated while valid),
+ * and each running program holds one of them exclusively (a flock()ed lock
+ * file per id, released when the lease is freed or the process ends,
+ * however it ends). When every id is held, claiming fails with
+ * G_IO_ERROR_BUSY ("4 Juice programs are connected already") rather than
+ * making the pool grow. */
+#define JUICE_MQTT_CLIENT_ID_POOL_SIZE 4
+
+typedef struct _JuiceMqttClientIdLease JuiceMqttClientIdLease;
+
+/* A lease on the first free id of the pool. */
+JuiceMqttClientIdLease *juice_mqtt_client_id_lease_new    (GError                 **error);
+const char             *juice_mqtt_client_id_lease_get_id (JuiceMqttClientIdLease  *lease);
+void                    juice_mqtt_client_id_lease_free   (JuiceMqttClientIdLease  *lease);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JuiceMqttClientIdLease, juice_mqtt_client_id_lease_free)
+
+/* The id this process holds until it ends: the first call leases one, later
+ * calls return the same. What `juice` and `juice-ctl` connect with. */
+char           *juice_mqtt_claim_client_id       (GError              **error);
 
 /* Whether @topic matches the MQTT topic filter @filter (+ and # wildcards). */
 gboolean        juice_mqtt_topic_matches         (const char           *filter,
