@@ -862,18 +862,140 @@ test_wrong_password (void)
   g_assert_finalize_object (g_steal_pointer (&mqtt));
 }
 
+/* Trust ------------------------------------------------------------------ */
+
+static char *empty_ca_dir;
+
+/* What OpenSSL takes as the system's trust from now on: @ca_file as its
+ * default CA file and @ca_dir (hashed names) as its default folder; an empty
+ * folder when NULL. */
 static void
-check_untrusted (JuiceMqtt *mqtt)
+set_system_trust (const char *ca_file,
+                  const char *ca_dir)
 {
+  g_setenv ("SSL_CERT_FILE", ca_file, TRUE);
+  g_setenv ("SSL_CERT_DIR", ca_dir != NULL ? ca_dir : empty_ca_dir, TRUE);
+}
+
+static void
+reset_system_trust (void)
+{
+  g_unsetenv ("SSL_CERT_FILE");
+  g_unsetenv ("SSL_CERT_DIR");
+}
+
+/* A folder holding @ca_file under its subject hash, as OpenSSL looks up CAs
+ * in a folder. */
+static char *
+make_hashed_ca_dir (const char *ca_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "hashed-ca", NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  const char *argv[] = { "openssl", "x509", "-noout", "-subject_hash", "-in", ca_file, NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &hash, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_strstrip (hash);
+  g_assert_cmpuint (strlen (hash), ==, 8);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (ca_file, &contents, NULL, NULL));
+  name = g_strconcat (hash, ".0", NULL);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+
+  return g_steal_pointer (&dir);
+}
+
+/* The private trust bundles in $XDG_RUNTIME_DIR, checked to be 0600. */
+static guint
+count_trust_bundles (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (g_getenv ("XDG_RUNTIME_DIR"), 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "juice-mqtt-trust-"))
+      {
+        g_autofree char *path = g_build_filename (g_getenv ("XDG_RUNTIME_DIR"), name, NULL);
+        GStatBuf st;
+
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+        n++;
+      }
+
+  return n;
+}
+
+/* A link that trusts the broker, connected and gone: proof that the broker
+ * and the main loop moved on, for checks that nothing else happened. */
+static void
+probe_broker (void)
+{
+  g_autoptr(JuiceMqtt) probe = new_client ("probe");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *topic = topic_for ("probe", "quota");
+  Watch watch;
+
+  watch_init (&watch, probe);
+  juice_mqtt_subscribe (probe, topic);
+  start_and_wait (&watch);
+  g_assert_true (juice_mqtt_publish (probe, topic, "{}", 2, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (watch_count (&watch, topic, NULL) == 1, 20000);
+  juice_mqtt_stop (probe);
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&probe));
+}
+
+static void
+check_trusted (const char *what,
+               const char *ca_file)
+{
+  g_autoptr(JuiceMqtt) mqtt = new_client ("trusted");
+  Watch watch;
+
+  g_test_message ("trusted: %s", what);
+  juice_mqtt_set_ca_file (mqtt, ca_file);
+  watch_init (&watch, mqtt);
+  start_and_wait (&watch);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+  g_assert_null (juice_mqtt_get_error (mqtt));
+  /* A bundle of the system's file and the ca-file, only when there is a ca-file. */
+  g_assert_cmpuint (count_trust_bundles (), ==, ca_file != NULL ? 1 : 0);
+
+  juice_mqtt_stop (mqtt);
+  g_assert_cmpuint (count_trust_bundles (), ==, 0);
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static void
+check_untrusted (const char *what,
+                 const char *ca_file)
+{
+  g_autoptr(JuiceMqtt) mqtt = new_client ("untrusted");
   g_autoptr(GError) error = NULL;
   const GError *failure;
   guint n_notify;
   Watch watch;
 
+  g_test_message ("untrusted: %s", what);
+  juice_mqtt_set_ca_file (mqtt, ca_file);
   watch_init (&watch, mqtt);
   g_assert_true (juice_mqtt_start (mqtt, &error));
   g_assert_no_error (error);
-  WAIT_UNTIL (juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_FAILED, 10000);
+  WAIT_UNTIL (juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_FAILED, 20000);
 
   failure = juice_mqtt_get_error (mqtt);
   g_assert_nonnull (failure);
@@ -884,34 +1006,64 @@ check_untrusted (JuiceMqtt *mqtt)
                    "Failed: the MQTT broker’s certificate is not trusted");
   g_assert_cmpuint (watch.n_auth_failed, ==, 0);
   g_assert_cmpuint (watch.n_connected, ==, 0);
+  g_assert_cmpuint (count_trust_bundles (), ==, 0);
 
-  /* Retrying cannot help: it does not. */
+  /* Retrying cannot help: it does not, while another client comes and goes. */
   n_notify = watch.n_state_notify;
-  run_for (2000);
+  probe_broker ();
   g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_FAILED);
   g_assert_cmpuint (watch.n_state_notify, ==, n_notify);
+  g_assert_cmpuint (juice_mqtt_get_retry_seconds (mqtt), ==, 0);
 
   watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
 }
 
 static void
-test_untrusted_broker (void)
+test_trust (void)
 {
-  g_autoptr(JuiceMqtt) wrong_ca = new_client ("wrongca");
-  g_autoptr(JuiceMqtt) system_store = new_client ("systemca");
+  const char *ca = mosquitto_fixture_get_ca_file (broker);
+  const char *wrong_ca = mosquitto_fixture_get_wrong_ca_file (broker);
+  g_autofree char *hashed_dir = make_hashed_ca_dir (ca);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JuiceMqtt) bad_file = new_client ("badfile");
+  g_autofree char *not_pem = g_build_filename (g_get_user_data_dir (), "not-a-ca.pem", NULL);
 
   ensure_broker ();
 
-  /* A CA file that did not sign the broker's certificate. */
-  juice_mqtt_set_ca_file (wrong_ca, mosquitto_fixture_get_wrong_ca_file (broker));
-  check_untrusted (wrong_ca);
+  /* The broker's CA is the system's: trusted, with an unrelated ca-file too. */
+  set_system_trust (ca, NULL);
+  check_trusted ("system file, unrelated ca-file", wrong_ca);
+  check_trusted ("system file, no ca-file", NULL);
 
-  /* The system store does not know the test CA either. */
-  juice_mqtt_set_ca_file (system_store, NULL);
-  check_untrusted (system_store);
+  /* The system's CA folder counts as well, with and without a ca-file. */
+  set_system_trust (wrong_ca, hashed_dir);
+  check_trusted ("system folder, unrelated ca-file", wrong_ca);
+  check_trusted ("system folder, no ca-file", NULL);
 
-  g_assert_finalize_object (g_steal_pointer (&wrong_ca));
-  g_assert_finalize_object (g_steal_pointer (&system_store));
+  /* Neither the system nor the ca-file knows the broker's CA. */
+  set_system_trust (wrong_ca, NULL);
+  check_untrusted ("unrelated system and ca-file", wrong_ca);
+  check_untrusted ("unrelated system, no ca-file", NULL);
+
+  /* The ca-file knows it, the system does not. */
+  check_trusted ("ca-file only", ca);
+
+  /* A system file OpenSSL cannot read is left out, as OpenSSL would. */
+  g_assert_true (g_file_set_contents (not_pem, "-----BEGIN CERTIFICATE-----\nnonsense\n", -1,
+                                      NULL));
+  set_system_trust (not_pem, NULL);
+  check_trusted ("unreadable system file, ca-file", ca);
+
+  /* A ca-file OpenSSL finds no certificate in is refused at start. */
+  juice_mqtt_set_ca_file (bad_file, not_pem);
+  g_assert_false (juice_mqtt_start (bad_file, &error));
+  g_assert_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG);
+  g_assert_cmpint (juice_mqtt_get_state (bad_file), ==, JUICE_MQTT_STATE_DISCONNECTED);
+  g_assert_cmpuint (count_trust_bundles (), ==, 0);
+
+  reset_system_trust ();
+  g_assert_finalize_object (g_steal_pointer (&bad_file));
 }
 
 static void
@@ -1475,6 +1627,7 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *data_home = NULL;
+  g_autofree char *runtime_dir = NULL;
   const char *factor;
   int ret;
 
@@ -1485,6 +1638,11 @@ main (int   argc,
   data_home = g_dir_make_tmp ("juice-test-mqtt-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  runtime_dir = g_build_filename (data_home, "runtime", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (runtime_dir, 0700), ==, 0);
+  g_setenv ("XDG_RUNTIME_DIR", runtime_dir, TRUE);
+  empty_ca_dir = g_build_filename (data_home, "empty-ca-dir", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (empty_ca_dir, 0700), ==, 0);
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1501,7 +1659,7 @@ main (int   argc,
   g_test_add_func ("/juice/mqtt/connect", test_connect);
   g_test_add_func ("/juice/mqtt/plain-loopback", test_plain_loopback);
   g_test_add_func ("/juice/mqtt/wrong-password", test_wrong_password);
-  g_test_add_func ("/juice/mqtt/untrusted-broker", test_untrusted_broker);
+  g_test_add_func ("/juice/mqtt/trust", test_trust);
   g_test_add_func ("/juice/mqtt/reports", test_reports);
   g_test_add_func ("/juice/mqtt/commands", test_commands);
   g_test_add_func ("/juice/mqtt/reconnect", test_reconnect);
@@ -1513,6 +1671,7 @@ main (int   argc,
 
   g_clear_pointer (&broker, mosquitto_fixture_free);
   remove_tree (data_home);
+  g_clear_pointer (&empty_ca_dir, g_free);
 
   return ret;
 }

@@ -17,7 +17,6 @@
 #define BACKOFF_FIRST_MS        500.0
 #define BACKOFF_MAX_MS          60000.0
 #define BACKOFF_JITTER          0.2
-#define SYSTEM_CA_PATH          "/etc/ssl/certs"
 #define CERT_VERIFY_FAILED      "certificate verify failed"
 
 static void
@@ -44,6 +43,8 @@ _juice_mqtt_teardown_client (JuiceMqtt *self)
   if (self->client != NULL)
     MQTTAsync_destroy (&self->client);
   self->client = NULL;
+
+  _juice_mqtt_trust_clear (self);
 }
 
 static void
@@ -244,10 +245,9 @@ _juice_mqtt_connect_now (JuiceMqtt *self)
     {
       ssl.enableServerCertAuth = 1;
       ssl.verify = 1;               /* the host name too */
-      if (self->ca_file != NULL)
-        ssl.trustStore = self->ca_file;
-      else
-        ssl.CApath = SYSTEM_CA_PATH;
+      /* Both NULL: Paho asks OpenSSL for the system's trust alone. */
+      ssl.trustStore = self->trust_bundle;
+      ssl.CApath = self->trust_dir;
       options.ssl = &ssl;
     }
 

@@ -6,6 +6,8 @@
  * juice-mqtt-connection.c  connect attempts, backoff, what Paho reported
  * juice-mqtt-link.c        Paho's threads: copy, queue, hand to the main context
  * juice-mqtt-commands.c    commands on /set, correlated with set_reply
+ * juice-mqtt-trust.c       the system's trust plus the ca-file, as Paho takes it
+ * juice-mqtt-client-id.c   the installation's pool of client ids
  */
 
 #pragma once
@@ -63,6 +65,8 @@ struct _JuiceMqtt
   GPtrArray      *subscriptions;   /* topic filters */
   GHashTable     *pending;         /* command id -> Pending */
   GError         *error;
+  char           *trust_bundle;    /* the system's CA file and ca-file, for Paho */
+  char           *trust_dir;       /* the system's CA folder, with trust_bundle */
   char           *failure_reason;  /* for "Failed: %s" */
   char           *state_text;
 
@@ -100,6 +104,13 @@ void           _juice_mqtt_connect_now            (JuiceMqtt                 *se
 void           _juice_mqtt_teardown_client        (JuiceMqtt                 *self);
 void           _juice_mqtt_handle_event           (JuiceMqtt                 *self,
                                                    JuiceMqttEvent            *event);
+
+/* juice-mqtt-trust.c */
+gboolean       _juice_mqtt_check_ca_file          (const char                *path,
+                                                   GError                   **error);
+gboolean       _juice_mqtt_trust_prepare          (JuiceMqtt                 *self,
+                                                   GError                   **error);
+void           _juice_mqtt_trust_clear            (JuiceMqtt                 *self);
 
 /* juice-mqtt-link.c */
 JuiceMqttLink *_juice_mqtt_link_new               (JuiceMqtt                 *self,

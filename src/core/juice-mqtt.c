@@ -10,12 +10,10 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "juice-mqtt-private.h"
 
 #define MAX_BUFFERED_MESSAGES   1000      /* published, not yet written out */
-#define MAX_CA_FILE_SIZE        (16 * 1024 * 1024)
 
 G_DEFINE_FINAL_TYPE (JuiceMqtt, juice_mqtt, G_TYPE_OBJECT)
 
@@ -241,26 +239,6 @@ build_uri (JuiceMqtt  *self,
     return g_strdup_printf ("%s://[%s]:%u", self->tls ? "ssl" : "tcp", host, self->port);
 
   return g_strdup_printf ("%s://%s:%u", self->tls ? "ssl" : "tcp", host, self->port);
-}
-
-static gboolean
-check_ca_file (const char  *path,
-               GError     **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_CA_FILE_SIZE ||
-      !g_file_get_contents (path, &contents, &length, NULL) ||
-      g_strstr_len (contents, length, "-----BEGIN CERTIFICATE-----") == NULL)
-    {
-      g_set_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG,
-                   _("The CA file %s cannot be read or holds no PEM certificate"), path);
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 static gboolean
@@ -637,10 +615,16 @@ juice_mqtt_start (JuiceMqtt  *self,
       return FALSE;
     }
 
-  if (self->tls && self->ca_file != NULL && !check_ca_file (self->ca_file, error))
+  if (self->tls && self->ca_file != NULL && !_juice_mqtt_check_ca_file (self->ca_file, error))
     return FALSE;
 
   _juice_mqtt_teardown_client (self);
+
+  if (!_juice_mqtt_trust_prepare (self, error))
+    {
+      _juice_mqtt_set_state (self, JUICE_MQTT_STATE_DISCONNECTED, 0);
+      return FALSE;
+    }
 
   create_options.MQTTVersion = MQTTVERSION_3_1_1;
   create_options.sendWhileDisconnected = 0;

@@ -78,8 +78,11 @@ guint           juice_mqtt_get_port              (JuiceMqtt            *self);
 void            juice_mqtt_set_port              (JuiceMqtt            *self,
                                                   guint                 port);
 const char     *juice_mqtt_get_client_id         (JuiceMqtt            *self);
-/* A PEM file of CA certificates trusted in place of the system store; NULL
- * for the system store. */
+/* A PEM file of CA certificates trusted in addition to the system's trust,
+ * never instead of it: the broker's certificate is accepted when a CA of
+ * either signed it. The system's trust is what OpenSSL finds by default,
+ * honouring SSL_CERT_FILE and SSL_CERT_DIR; no path is built in. NULL for the
+ * system's trust alone. Checked (and read) at start. */
 const char     *juice_mqtt_get_ca_file           (JuiceMqtt            *self);
 void            juice_mqtt_set_ca_file           (JuiceMqtt            *self,
                                                   const char           *ca_file);
