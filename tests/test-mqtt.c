@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <openssl/evp.h>
+#include <signal.h>
 
 #include "juice-device.h"
 #include "juice-error.h"
@@ -19,6 +21,8 @@
 #define SN "DCABZ8A1B2C3D4E5"
 
 static MosquittoFixture *broker;
+
+static void remove_tree (const char *path);
 static double timeout_factor = 1.0;
 
 /* Waiting ------------------------------------------------------------------ */
@@ -102,6 +106,8 @@ typedef struct
   guint      n_state_notify;
   guint      n_text_notify;
   gint64     connected_time;
+  GPtrArray *refused;       /* topic filters, in "subscription-failed" order */
+  guint      n_refused_at_connected;
 } Watch;
 
 static void
@@ -164,6 +170,19 @@ on_connected (JuiceMqtt *mqtt,
   g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
   watch->n_connected++;
   watch->connected_time = g_get_monotonic_time ();
+  watch->n_refused_at_connected = watch->refused->len;
+}
+
+static void
+on_subscription_failed (JuiceMqtt    *mqtt,
+                        const char   *topic_filter,
+                        const GError *error,
+                        Watch        *watch)
+{
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+  g_assert_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED);
+  g_assert_nonnull (strstr (error->message, topic_filter));
+  g_ptr_array_add (watch->refused, g_strdup (topic_filter));
 }
 
 static void
@@ -183,12 +202,14 @@ watch_init (Watch     *watch,
   watch->states = g_array_new (FALSE, TRUE, sizeof (StateEntry));
   g_array_set_clear_func (watch->states, state_entry_clear);
   watch->messages = g_ptr_array_new_with_free_func (received_free);
+  watch->refused = g_ptr_array_new_with_free_func (g_free);
 
   g_signal_connect (mqtt, "notify::state", G_CALLBACK (on_state), watch);
   g_signal_connect (mqtt, "notify::state-text", G_CALLBACK (on_state_text), watch);
   g_signal_connect (mqtt, "message", G_CALLBACK (on_message), watch);
   g_signal_connect (mqtt, "connected", G_CALLBACK (on_connected), watch);
   g_signal_connect (mqtt, "auth-failed", G_CALLBACK (on_auth_failed), watch);
+  g_signal_connect (mqtt, "subscription-failed", G_CALLBACK (on_subscription_failed), watch);
 }
 
 static void
@@ -198,6 +219,7 @@ watch_clear (Watch *watch)
     g_signal_handlers_disconnect_by_data (watch->mqtt, watch);
   g_clear_pointer (&watch->states, g_array_unref);
   g_clear_pointer (&watch->messages, g_ptr_array_unref);
+  g_clear_pointer (&watch->refused, g_ptr_array_unref);
 }
 
 static guint
@@ -1501,6 +1523,7 @@ test_acl (void)
   g_autoptr(GError) error = NULL;
   const char *other_account = mosquitto_fixture_get_other_account (broker);
   g_autofree char *mine_topic = topic_for (SN, "quota");
+  g_autofree char *mine_marker = topic_for (SN, "marker");
   g_autofree char *other_topic = g_strdup_printf ("/open/%s/%s/quota", other_account, SN);
   g_autofree char *other_filter = g_strdup_printf ("/open/%s/#", other_account);
   Watch mine_watch, other_watch;
@@ -1511,6 +1534,7 @@ test_acl (void)
   watch_init (&mine_watch, mine);
   watch_init (&other_watch, other);
   juice_mqtt_subscribe (mine, mine_topic);
+  juice_mqtt_subscribe (mine, mine_marker);
   juice_mqtt_subscribe (mine, other_filter);   /* not allowed to read it */
   juice_mqtt_subscribe (other, other_filter);
   start_and_wait (&mine_watch);
@@ -1521,14 +1545,16 @@ test_acl (void)
   g_assert_no_error (error);
   /* Once our own next message came back, the broker has routed both. */
   g_assert_true (juice_mqtt_publish (mine, mine_topic, "ping", 4, &error));
-  WAIT_UNTIL (watch_count (&mine_watch, mine_topic, "ping") == 1, 5000);
+  WAIT_UNTIL (watch_count (&mine_watch, mine_topic, "ping") == 1, 20000);
 
   /* The other account's own message arrives there, after where the
-   * forbidden one would have. */
+   * forbidden one would have; and never reaches ours, which sees its own
+   * later marker first. */
   g_assert_true (juice_mqtt_publish (other, other_topic, "allowed", 7, &error));
   g_assert_no_error (error);
-  WAIT_UNTIL (watch_count (&other_watch, other_topic, "allowed") == 1, 5000);
-  run_for (200);
+  WAIT_UNTIL (watch_count (&other_watch, other_topic, "allowed") == 1, 20000);
+  g_assert_true (juice_mqtt_publish (mine, mine_marker, "marker", 6, &error));
+  WAIT_UNTIL (watch_count (&mine_watch, mine_marker, "marker") == 1, 20000);
 
   g_assert_cmpuint (watch_count (&other_watch, other_topic, "forbidden"), ==, 0);
   g_assert_cmpuint (watch_count (&mine_watch, other_topic, NULL), ==, 0);
@@ -1538,6 +1564,307 @@ test_acl (void)
   watch_clear (&other_watch);
   g_assert_finalize_object (g_steal_pointer (&mine));
   g_assert_finalize_object (g_steal_pointer (&other));
+}
+
+/* A broker that refuses subscriptions ----------------------------------------
+ *
+ * mosquitto's acl_file never refuses a SUBSCRIBE (it only holds back what
+ * may not be read: "FIXME - implement ACL subscription strings" in 2.0), so
+ * these tests run a second mosquitto with its dynamic security plugin, which
+ * answers a subscription outside the account's ACL with SUBACK 0x80, as
+ * EcoFlow's broker does. Plain MQTT on loopback: TLS is tested above. */
+
+typedef struct
+{
+  char        *dir;
+  GSubprocess *process;
+  guint        port;
+  char        *account;
+  char        *password;
+} DynsecBroker;
+
+static char *
+find_dynsec_plugin (void)
+{
+  static const char * const dirs[] = {
+    "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib",
+    "/usr/local/lib",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "mosquitto_dynamic_security.so", NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&path);
+    }
+
+  return NULL;
+}
+
+static guint
+pick_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* The dynamic security plugin's client entry: PBKDF2-HMAC-SHA512, 101
+ * iterations, a 12-byte salt (mosquitto 2.0's password_mosq.h). */
+static char *
+dynsec_client_json (const char *user,
+                    const char *password)
+{
+  unsigned char salt[12];
+  unsigned char hash[64];
+  g_autofree char *salt64 = NULL;
+  g_autofree char *hash64 = NULL;
+
+  for (guint i = 0; i < sizeof salt; i++)
+    salt[i] = (unsigned char) g_random_int_range (0, 256);
+  g_assert_cmpint (PKCS5_PBKDF2_HMAC (password, (int) strlen (password), salt, sizeof salt, 101,
+                                      EVP_sha512 (), sizeof hash, hash), ==, 1);
+  salt64 = g_base64_encode (salt, sizeof salt);
+  hash64 = g_base64_encode (hash, sizeof hash);
+
+  return g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\",\"salt\":\"%s\","
+                          "\"iterations\":101,\"roles\":[{\"rolename\":\"device-owner\"}]}",
+                          user, hash64, salt64);
+}
+
+static DynsecBroker *
+dynsec_broker_new (void)
+{
+  DynsecBroker *self = g_new0 (DynsecBroker, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plugin = find_dynsec_plugin ();
+  g_autofree char *mosquitto = g_find_program_in_path ("mosquitto");
+  g_autofree char *client = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *json_path = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *log_path = NULL;
+
+  if (mosquitto == NULL && g_file_test ("/usr/sbin/mosquitto", G_FILE_TEST_IS_EXECUTABLE))
+    mosquitto = g_strdup ("/usr/sbin/mosquitto");
+  if (mosquitto == NULL || plugin == NULL)
+    g_error ("mosquitto and its mosquitto_dynamic_security.so plugin are needed "
+             "(the Debian package mosquitto; build-aux/dev.sh test installs it)");
+
+  self->dir = g_dir_make_tmp ("juice-dynsec-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->port = pick_port ();
+  self->account = g_strdup_printf ("open-%08x", g_random_int ());
+  self->password = g_strdup_printf ("pw%08x%08x", g_random_int (), g_random_int ());
+
+  client = dynsec_client_json (self->account, self->password);
+  json = g_strdup_printf ("{\"defaultACLAccess\":{\"publishClientSend\":false,"
+                          "\"publishClientReceive\":true,\"subscribe\":false,"
+                          "\"unsubscribe\":true},"
+                          "\"clients\":[%s],\"groups\":[],"
+                          "\"roles\":[{\"rolename\":\"device-owner\",\"acls\":["
+                          "{\"acltype\":\"publishClientSend\",\"topic\":\"/open/%s/#\","
+                          "\"priority\":0,\"allow\":true},"
+                          "{\"acltype\":\"subscribePattern\",\"topic\":\"/open/%s/#\","
+                          "\"priority\":0,\"allow\":true}]}]}",
+                          client, self->account, self->account);
+  json_path = g_build_filename (self->dir, "dynsec.json", NULL);
+  g_assert_true (g_file_set_contents (json_path, json, -1, &error));
+  g_assert_no_error (error);
+
+  log_path = g_build_filename (self->dir, "mosquitto.log", NULL);
+  config = g_strdup_printf ("user %s\n"
+                            "per_listener_settings false\n"
+                            "allow_anonymous false\n"
+                            "persistence false\n"
+                            "log_dest file %s\n"
+                            "log_type all\n"
+                            "plugin %s\n"
+                            "plugin_opt_config_file %s\n"
+                            "listener %u 127.0.0.1\n",
+                            g_get_user_name (), log_path, plugin, json_path, self->port);
+  config_path = g_build_filename (self->dir, "mosquitto.conf", NULL);
+  g_assert_true (g_file_set_contents (config_path, config, -1, &error));
+  g_assert_no_error (error);
+
+  self->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                    G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                    mosquitto, "-c", config_path, NULL);
+  g_assert_no_error (error);
+
+  return self;
+}
+
+static void
+dynsec_exit_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+dynsec_broker_free (DynsecBroker *self)
+{
+  gboolean exited = FALSE;
+
+  g_subprocess_wait_async (self->process, NULL, dynsec_exit_cb, &exited);
+  g_subprocess_send_signal (self->process, SIGTERM);
+  WAIT_UNTIL (exited, 20000);
+  g_clear_object (&self->process);
+  remove_tree (self->dir);
+  g_free (self->dir);
+  g_free (self->account);
+  g_free (self->password);
+  g_free (self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DynsecBroker, dynsec_broker_free)
+
+/* A link to @dynsec; the broker may still be starting: the link retries. */
+static JuiceMqtt *
+new_dynsec_client (DynsecBroker *dynsec,
+                   const char   *role)
+{
+  g_autofree char *client_id = g_strdup_printf ("juice-test-%s-%08x", role, g_random_int ());
+  JuiceMqtt *mqtt = juice_mqtt_new ("127.0.0.1", dynsec->port, client_id);
+
+  juice_mqtt_set_tls (mqtt, FALSE);
+  juice_mqtt_set_credentials (mqtt, dynsec->account, dynsec->password);
+
+  return mqtt;
+}
+
+static void
+test_subscription_refused (void)
+{
+  g_autoptr(DynsecBroker) dynsec = dynsec_broker_new ();
+  g_autoptr(JuiceMqtt) mqtt = new_dynsec_client (dynsec, "refused");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mine = g_strdup_printf ("/open/%s/%s/quota", dynsec->account, SN);
+  g_autofree char *forbidden = g_strdup ("/open/someone-else/#");
+  g_autofree char *forbidden_status = g_strdup ("/open/someone-else/" SN "/status");
+  g_autofree char *expected = NULL;
+  Watch watch;
+
+  watch_init (&watch, mqtt);
+  juice_mqtt_subscribe (mqtt, mine);
+  juice_mqtt_subscribe (mqtt, forbidden);
+  start_and_wait (&watch);
+
+  /* Told before "connected", and shown in the state; the rest works. */
+  g_assert_cmpuint (watch.refused->len, ==, 1);
+  g_assert_cmpuint (watch.n_refused_at_connected, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (watch.refused, 0), ==, forbidden);
+  expected = g_strdup_printf ("Connected, but the broker refused the subscription to %s",
+                              forbidden);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, expected);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+  g_assert_true (juice_mqtt_publish (mqtt, mine, "ping", 4, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (watch_count (&watch, mine, "ping") == 1, 20000);
+
+  /* A refusal of one subscription made while connected. */
+  juice_mqtt_subscribe (mqtt, forbidden_status);
+  WAIT_UNTIL (watch.refused->len == 2, 20000);
+  g_assert_cmpstr (g_ptr_array_index (watch.refused, 1), ==, forbidden_status);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Connected, but the broker refused the subscription to %s "
+                              "and 1 other", forbidden);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, expected);
+
+  /* Given up: plainly "Connected" again. */
+  juice_mqtt_unsubscribe (mqtt, forbidden);
+  juice_mqtt_unsubscribe (mqtt, forbidden_status);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Connected");
+
+  /* Asked again after every reconnect, refused again. */
+  juice_mqtt_subscribe (mqtt, forbidden);
+  WAIT_UNTIL (watch.refused->len == 3, 20000);
+  juice_mqtt_stop (mqtt);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Disconnected");
+  start_and_wait (&watch);
+  g_assert_cmpuint (watch.refused->len, ==, 4);
+  g_assert_cmpuint (watch.n_refused_at_connected, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (watch.refused, 3), ==, forbidden);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Connected, but the broker refused the subscription to %s",
+                              forbidden);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, expected);
+
+  juice_mqtt_stop (mqtt);
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+}
+
+static void
+test_refused_reply_topic (void)
+{
+  g_autoptr(DynsecBroker) dynsec = dynsec_broker_new ();
+  g_autoptr(JuiceMqtt) mqtt = new_dynsec_client (dynsec, "refused-reply");
+  g_autoptr(JsonObject) params = ac_params (1);
+  g_autofree char *reply_topic = g_strdup ("/open/someone-else/" SN "/set_reply");
+  g_autofree char *own_reply = g_strdup_printf ("/open/%s/%s/set_reply", dynsec->account, SN);
+  CommandResult r;
+  gint64 started;
+  Watch watch;
+
+  watch_init (&watch, mqtt);
+  start_and_wait (&watch);
+
+  /* A device of another account: its reply topic is outside our ACL. The
+   * command ends as soon as the broker says so, long before its timeout,
+   * and never went out. */
+  started = g_get_monotonic_time ();
+  memset (&r, 0, sizeof r);
+  juice_mqtt_send_command_async (mqtt, "someone-else", SN, params, 120000, NULL, command_cb, &r);
+  WAIT_UNTIL (r.done, 20000);
+  g_test_message ("refused after %.3f s: %s", (r.time - started) / 1e6,
+                  r.error ? r.error->message : "no error");
+  g_assert_false (r.ok);
+  g_assert_error (r.error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED);
+  g_assert_nonnull (strstr (r.error->message, reply_topic));
+  g_assert_cmpint (r.time - started, <, 60 * G_USEC_PER_SEC);
+  g_clear_error (&r.error);
+  g_assert_cmpuint (watch.refused->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (watch.refused, 0), ==, reply_topic);
+
+  /* The next one is refused at once, without asking the broker again. */
+  memset (&r, 0, sizeof r);
+  juice_mqtt_send_command_async (mqtt, "someone-else", SN, params, 120000, NULL, command_cb, &r);
+  WAIT_UNTIL (r.done, 20000);
+  g_assert_error (r.error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED);
+  g_clear_error (&r.error);
+  g_assert_cmpuint (watch.refused->len, ==, 1);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_CONNECTED);
+
+  /* A device of our own: the reply topic is granted first, then the command
+   * goes out (nobody answers here: it times out, cleanly). */
+  memset (&r, 0, sizeof r);
+  juice_mqtt_subscribe (mqtt, own_reply);
+  juice_mqtt_send_command_async (mqtt, dynsec->account, SN, params, 300, NULL, command_cb, &r);
+  WAIT_UNTIL (r.done, 20000);
+  g_assert_error (r.error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT);
+  g_clear_error (&r.error);
+  g_assert_cmpuint (watch.refused->len, ==, 1);
+
+  juice_mqtt_stop (mqtt);
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
 }
 
 static void
@@ -1665,6 +1992,8 @@ main (int   argc,
   g_test_add_func ("/juice/mqtt/reconnect", test_reconnect);
   g_test_add_func ("/juice/mqtt/bad-input", test_bad_input);
   g_test_add_func ("/juice/mqtt/acl", test_acl);
+  g_test_add_func ("/juice/mqtt/subscription-refused", test_subscription_refused);
+  g_test_add_func ("/juice/mqtt/refused-reply-topic", test_refused_reply_topic);
   g_test_add_func ("/juice/mqtt/dispose-in-flight", test_dispose_in_flight);
 
   ret = g_test_run ();

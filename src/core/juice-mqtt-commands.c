@@ -28,6 +28,8 @@ typedef struct
   char         *id;
   char         *serial_number;
   char         *reply_topic;
+  char         *set_topic;
+  char         *payload;        /* until sent: it waits for the reply topic's SUBACK */
   GCancellable *cancellable;
   gulong        cancelled_id;
   GSource      *timeout_source;
@@ -48,6 +50,8 @@ pending_free (gpointer data)
   g_free (pending->id);
   g_free (pending->serial_number);
   g_free (pending->reply_topic);
+  g_free (pending->set_topic);
+  g_free (pending->payload);
   g_free (pending);
 }
 
@@ -280,14 +284,104 @@ build_command (const char *id,
 }
 
 static gboolean
-is_subscribed_to (JuiceMqtt  *self,
-                  const char *topic)
+has_subscription_exactly (JuiceMqtt  *self,
+                          const char *filter)
 {
   for (guint i = 0; i < self->subscriptions->len; i++)
-    if (juice_mqtt_topic_matches (g_ptr_array_index (self->subscriptions, i), topic))
+    if (strcmp (g_ptr_array_index (self->subscriptions, i), filter) == 0)
       return TRUE;
 
   return FALSE;
+}
+
+static GError *
+new_refused_error (Pending *pending)
+{
+  return g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED,
+                      _("The MQTT broker refused the subscription to %s: the answer of %s "
+                        "cannot arrive, so the command was not sent"),
+                      pending->reply_topic, pending->serial_number);
+}
+
+/* Publishes @pending's command: FALSE with @error set when it cannot go out. */
+static gboolean
+pending_send (JuiceMqtt  *self,
+              Pending    *pending,
+              GError    **error)
+{
+  if (!juice_mqtt_publish (self, pending->set_topic, pending->payload, strlen (pending->payload),
+                           error))
+    return FALSE;
+
+  g_debug ("Sent command %s to %s", pending->id, pending->serial_number);
+  g_clear_pointer (&pending->payload, g_free);
+
+  return TRUE;
+}
+
+/* What the reply topic's subscription says about sending @pending now:
+ * TRUE to send, FALSE with *@error NULL to wait for a SUBACK, FALSE with
+ * *@error set when its answer cannot arrive. */
+static gboolean
+pending_can_send (JuiceMqtt  *self,
+                  Pending    *pending,
+                  GError    **error)
+{
+  if (_juice_mqtt_is_covered (self, pending->reply_topic, JUICE_MQTT_FILTER_GRANTED))
+    return TRUE;
+
+  if (_juice_mqtt_is_covered (self, pending->reply_topic, JUICE_MQTT_FILTER_PENDING))
+    return FALSE;
+
+  switch (_juice_mqtt_get_filter_status (self, pending->reply_topic))
+    {
+    case JUICE_MQTT_FILTER_REFUSED:
+      *error = new_refused_error (pending);
+      break;
+    case JUICE_MQTT_FILTER_FAILED:
+      *error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                            _("Could not subscribe to %s: the command to %s was not sent"),
+                            pending->reply_topic, pending->serial_number);
+      break;
+    default:
+      /* Not asked for yet (or only wider filters the broker refused): ask.
+       * Asked for, but never sent: the connection is going away. */
+      if (!has_subscription_exactly (self, pending->reply_topic))
+        juice_mqtt_subscribe (self, pending->reply_topic);
+    }
+
+  return FALSE;
+}
+
+void
+_juice_mqtt_commands_update (JuiceMqtt *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (((Pending *) value)->payload != NULL)
+      g_ptr_array_add (ids, g_strdup (key));
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      GError *error = NULL;
+      Pending *pending;
+
+      /* Completing one runs its callback, which may stop the link. */
+      if (self->state != JUICE_MQTT_STATE_CONNECTED)
+        return;
+      if (!(pending = g_hash_table_lookup (self->pending, id)) || pending->payload == NULL)
+        continue;
+
+      if (pending_can_send (self, pending, &error))
+        pending_send (self, pending, &error);
+      if (error != NULL)
+        pending_complete (self, id, error);
+    }
 }
 
 void
@@ -309,8 +403,6 @@ juice_mqtt_send_command_async (JuiceMqtt           *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *topic = NULL;
-  g_autofree char *payload = NULL;
   Pending *pending;
 
   g_return_if_fail (JUICE_IS_MQTT (self));
@@ -343,22 +435,19 @@ juice_mqtt_send_command_async (JuiceMqtt           *self,
   pending->id = new_command_id (self);
   pending->serial_number = g_strdup (serial_number);
   pending->reply_topic = g_strdup_printf ("/open/%s/%s/set_reply", account, serial_number);
+  pending->set_topic = g_strdup_printf ("/open/%s/%s/set", account, serial_number);
+  pending->payload = build_command (pending->id, params);
 
-  /* Subscribed before the command goes out: the broker handles both in order. */
-  if (!is_subscribed_to (self, pending->reply_topic))
-    juice_mqtt_subscribe (self, pending->reply_topic);
-
-  topic = g_strdup_printf ("/open/%s/%s/set", account, serial_number);
-  payload = build_command (pending->id, params);
-
-  if (!juice_mqtt_publish (self, topic, payload, strlen (payload), &error))
+  /* Sent once the reply topic is subscribed: an answer nobody can hear
+   * would only end in a timeout. */
+  if (pending_can_send (self, pending, &error))
+    pending_send (self, pending, &error);
+  if (error != NULL)
     {
       pending_free (pending);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  g_debug ("Sent command %s to %s", pending->id, serial_number);
 
   pending->task = g_steal_pointer (&task);
   pending->timeout_source = _juice_mqtt_add_timeout (self, timeout_ms, pending_timeout_cb, pending);

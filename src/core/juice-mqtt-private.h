@@ -41,7 +41,19 @@ typedef struct
   char               *topic;
   GBytes             *payload;
   gsize               size;        /* of a dropped payload */
+  guint               request;     /* the subscribe request it answers */
+  int                *granted;     /* the SUBACK's results, one per filter; 0x80: refused */
+  guint               n_granted;
 } JuiceMqttEvent;
+
+/* How the broker answered a subscription on the current connection. */
+typedef enum
+{
+  JUICE_MQTT_FILTER_PENDING = 1,   /* sent, not answered yet */
+  JUICE_MQTT_FILTER_GRANTED,
+  JUICE_MQTT_FILTER_REFUSED,       /* SUBACK 0x80: outside the ACL */
+  JUICE_MQTT_FILTER_FAILED,        /* not answered: Paho gave up on it */
+} JuiceMqttFilterStatus;
 
 typedef struct _JuiceMqttLink JuiceMqttLink;
 
@@ -64,6 +76,8 @@ struct _JuiceMqtt
   JuiceMqttLink  *link;
   GPtrArray      *subscriptions;   /* topic filters */
   GHashTable     *pending;         /* command id -> Pending */
+  GHashTable     *filter_status;   /* topic filter -> JuiceMqttFilterStatus, this connection */
+  GHashTable     *requests;        /* subscribe request -> GStrv of its filters */
   GError         *error;
   char           *trust_bundle;    /* the system's CA file and ca-file, for Paho */
   char           *trust_dir;       /* the system's CA folder, with trust_bundle */
@@ -82,6 +96,8 @@ struct _JuiceMqtt
   guint           n_dropped;
   guint           n_unmatched_replies;
   guint           next_command_id;
+  guint           next_request;
+  guint           resubscribe_request;   /* the one sent after connecting */
 };
 
 /* juice-mqtt.c */
@@ -93,6 +109,21 @@ void           _juice_mqtt_emit_message           (JuiceMqtt                 *se
                                                    GBytes                    *payload);
 void           _juice_mqtt_emit_connected         (JuiceMqtt                 *self);
 void           _juice_mqtt_emit_auth_failed       (JuiceMqtt                 *self);
+void           _juice_mqtt_update_state_text      (JuiceMqtt                 *self);
+/* Sends SUBSCRIBE for @filters; returns FALSE when Paho did not take it. */
+gboolean       _juice_mqtt_send_subscribe         (JuiceMqtt                 *self,
+                                                   char * const              *filters,
+                                                   guint                      n_filters,
+                                                   guint                     *request);
+void           _juice_mqtt_handle_suback          (JuiceMqtt                 *self,
+                                                   JuiceMqttEvent            *event);
+/* Whether a filter with @status covers @topic. */
+gboolean       _juice_mqtt_is_covered             (JuiceMqtt                 *self,
+                                                   const char                *topic,
+                                                   JuiceMqttFilterStatus      status);
+JuiceMqttFilterStatus
+               _juice_mqtt_get_filter_status      (JuiceMqtt                 *self,
+                                                   const char                *filter);
 GSource       *_juice_mqtt_add_timeout            (JuiceMqtt                 *self,
                                                    guint                      interval_ms,
                                                    GSourceFunc                func,
@@ -125,6 +156,8 @@ gpointer       _juice_mqtt_link_prepare_connect   (JuiceMqttLink             *li
                                                    MQTTAsync_SSLOptions      *ssl);
 gpointer       _juice_mqtt_link_prepare_subscribe (JuiceMqttLink             *link,
                                                    guint                      connection,
+                                                   guint                      request,
+                                                   guint                      n_filters,
                                                    MQTTAsync_responseOptions *response);
 void           _juice_mqtt_link_forget            (gpointer                   token);
 
@@ -133,6 +166,9 @@ void           _juice_mqtt_commands_init          (JuiceMqtt                 *se
 void           _juice_mqtt_handle_reply           (JuiceMqtt                 *self,
                                                    const char                *topic,
                                                    GBytes                    *payload);
+/* Sends the commands that waited for their reply topic's subscription, or
+ * fails them when it was refused. */
+void           _juice_mqtt_commands_update        (JuiceMqtt                 *self);
 void           _juice_mqtt_fail_all_pending       (JuiceMqtt                 *self,
                                                    GQuark                     domain,
                                                    int                        code,

@@ -44,6 +44,7 @@ enum {
   MESSAGE,
   CONNECTED,
   AUTH_FAILED,
+  SUBSCRIPTION_FAILED,
   N_SIGNALS
 };
 
@@ -86,6 +87,30 @@ _juice_mqtt_clear_source (GSource **source)
 }
 /* State ------------------------------------------------------------------ */
 
+JuiceMqttFilterStatus
+_juice_mqtt_get_filter_status (JuiceMqtt  *self,
+                               const char *filter)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (self->filter_status, filter));
+}
+
+/* The refused filters, in the order they were subscribed. */
+static GPtrArray *
+collect_refused (JuiceMqtt *self)
+{
+  GPtrArray *refused = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->subscriptions->len; i++)
+    {
+      const char *filter = g_ptr_array_index (self->subscriptions, i);
+
+      if (_juice_mqtt_get_filter_status (self, filter) == JUICE_MQTT_FILTER_REFUSED)
+        g_ptr_array_add (refused, (gpointer) filter);
+    }
+
+  return refused;
+}
+
 static char *
 build_state_text (JuiceMqtt *self)
 {
@@ -96,7 +121,23 @@ build_state_text (JuiceMqtt *self)
     case JUICE_MQTT_STATE_CONNECTING:
       return g_strdup (_("Connecting…"));
     case JUICE_MQTT_STATE_CONNECTED:
-      return g_strdup (_("Connected"));
+      {
+        g_autoptr(GPtrArray) refused = collect_refused (self);
+
+        if (refused->len == 0)
+          return g_strdup (_("Connected"));
+        if (refused->len == 1)
+          /* Translators: %s is an MQTT topic filter such as /open/account/serial/quota */
+          return g_strdup_printf (_("Connected, but the broker refused the subscription to %s"),
+                                  (const char *) g_ptr_array_index (refused, 0));
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Connected, but the broker refused the subscription "
+                                             "to %s and %u other",
+                                             "Connected, but the broker refused the subscription "
+                                             "to %s and %u others",
+                                             refused->len - 1),
+                                (const char *) g_ptr_array_index (refused, 0), refused->len - 1);
+      }
     case JUICE_MQTT_STATE_RECONNECTING:
       /* Translators: %u is a number of seconds */
       return g_strdup_printf (_("Reconnecting in %u s"), self->retry_seconds);
@@ -142,6 +183,12 @@ _juice_mqtt_set_state (JuiceMqtt      *self,
 }
 
 void
+_juice_mqtt_update_state_text (JuiceMqtt *self)
+{
+  _juice_mqtt_set_state (self, self->state, self->retry_seconds);
+}
+
+void
 _juice_mqtt_emit_message (JuiceMqtt  *self,
                           const char *topic,
                           GBytes     *payload)
@@ -159,6 +206,128 @@ void
 _juice_mqtt_emit_auth_failed (JuiceMqtt *self)
 {
   g_signal_emit (self, signals[AUTH_FAILED], 0);
+}
+
+/* Subscriptions -------------------------------------------------------------- */
+
+gboolean
+_juice_mqtt_is_covered (JuiceMqtt             *self,
+                        const char            *topic,
+                        JuiceMqttFilterStatus  status)
+{
+  for (guint i = 0; i < self->subscriptions->len; i++)
+    {
+      const char *filter = g_ptr_array_index (self->subscriptions, i);
+
+      if (_juice_mqtt_get_filter_status (self, filter) == status &&
+          juice_mqtt_topic_matches (filter, topic))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+_juice_mqtt_send_subscribe (JuiceMqtt    *self,
+                            char * const *filters,
+                            guint         n_filters,
+                            guint        *request)
+{
+  /* @filters need not end with NULL: the list of subscriptions does not. */
+  MQTTAsync_responseOptions response = MQTTAsync_responseOptions_initializer;
+  g_autofree int *qos = g_new (int, n_filters);
+  char **copy;
+  gpointer token;
+  int rc;
+
+  g_assert (n_filters > 0);
+
+  for (guint i = 0; i < n_filters; i++)
+    qos[i] = JUICE_MQTT_QOS;
+
+  if (++self->next_request == 0)
+    self->next_request = 1;
+  token = _juice_mqtt_link_prepare_subscribe (self->link, self->connection, self->next_request,
+                                              n_filters, &response);
+
+  rc = MQTTAsync_subscribeMany (self->client, (int) n_filters, filters, qos, &response);
+  if (rc != MQTTASYNC_SUCCESS)
+    {
+      /* The connection is going away: its loss will be reported. */
+      _juice_mqtt_link_forget (token);
+      g_debug ("%s: could not subscribe: %s", self->client_id, MQTTAsync_strerror (rc));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_filters; i++)
+    g_hash_table_insert (self->filter_status, g_strdup (filters[i]),
+                         GINT_TO_POINTER (JUICE_MQTT_FILTER_PENDING));
+  copy = g_new0 (char *, n_filters + 1);
+  for (guint i = 0; i < n_filters; i++)
+    copy[i] = g_strdup (filters[i]);
+  g_hash_table_insert (self->requests, GUINT_TO_POINTER (self->next_request), copy);
+  if (request != NULL)
+    *request = self->next_request;
+
+  return TRUE;
+}
+
+void
+_juice_mqtt_handle_suback (JuiceMqtt      *self,
+                           JuiceMqttEvent *event)
+{
+  g_auto(GStrv) filters = NULL;
+  g_autoptr(GPtrArray) newly_refused = g_ptr_array_new ();
+  gboolean resubscribed = event->request == self->resubscribe_request;
+
+  if (!g_hash_table_steal_extended (self->requests, GUINT_TO_POINTER (event->request), NULL,
+                                    (gpointer *) &filters) ||
+      event->tag != self->connection || self->state != JUICE_MQTT_STATE_CONNECTED)
+    return;
+
+  for (guint i = 0; filters[i] != NULL; i++)
+    {
+      JuiceMqttFilterStatus status;
+
+      if (event->granted != NULL && i < event->n_granted)
+        status = event->granted[i] == MQTT_BAD_SUBSCRIBE ? JUICE_MQTT_FILTER_REFUSED
+                                                         : JUICE_MQTT_FILTER_GRANTED;
+      else if (event->granted == NULL && event->code == MQTT_BAD_SUBSCRIBE)
+        status = JUICE_MQTT_FILTER_REFUSED;
+      else
+        status = JUICE_MQTT_FILTER_FAILED;
+
+      /* Unsubscribed meanwhile: nothing to tell. */
+      if (_juice_mqtt_get_filter_status (self, filters[i]) != JUICE_MQTT_FILTER_PENDING)
+        continue;
+
+      g_hash_table_insert (self->filter_status, g_strdup (filters[i]), GINT_TO_POINTER (status));
+      if (status == JUICE_MQTT_FILTER_REFUSED)
+        g_ptr_array_add (newly_refused, filters[i]);
+      else if (status == JUICE_MQTT_FILTER_FAILED)
+        g_debug ("%s: subscribing to %s failed: %d", self->client_id, filters[i], event->code);
+    }
+
+  _juice_mqtt_update_state_text (self);
+
+  for (guint i = 0; i < newly_refused->len; i++)
+    {
+      const char *filter = g_ptr_array_index (newly_refused, i);
+      g_autoptr(GError) error = g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED,
+                                             _("The MQTT broker refused the subscription to %s"),
+                                             filter);
+
+      g_debug ("%s: %s", self->client_id, error->message);
+      g_signal_emit (self, signals[SUBSCRIPTION_FAILED], 0, filter, error);
+      /* A handler may have stopped the link. */
+      if (self->state != JUICE_MQTT_STATE_CONNECTED || event->tag != self->connection)
+        return;
+    }
+
+  _juice_mqtt_commands_update (self);
+
+  if (resubscribed && self->state == JUICE_MQTT_STATE_CONNECTED && event->tag == self->connection)
+    _juice_mqtt_emit_connected (self);
 }
 
 /* Checks -------------------------------------------------------------------- */
@@ -282,6 +451,8 @@ juice_mqtt_finalize (GObject *object)
   wipe_string (&self->password);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->filter_status, g_hash_table_unref);
+  g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_error (&self->error);
   g_free (self->failure_reason);
   g_free (self->state_text);
@@ -432,6 +603,21 @@ juice_mqtt_class_init (JuiceMqttClass *klass)
   signals[AUTH_FAILED] =
     g_signal_new ("auth-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JuiceMqtt::subscription-failed:
+   * @topic_filter: the filter the broker refused
+   * @error: why, in JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED
+   *
+   * The broker refused a subscription (it is outside what the account may
+   * read): nothing will arrive on it. "state-text" says so while connected.
+   * The link asks again after every reconnect.
+   */
+  signals[SUBSCRIPTION_FAILED] =
+    g_signal_new ("subscription-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -441,6 +627,8 @@ juice_mqtt_init (JuiceMqtt *self)
   self->port = 8883;
   self->tls = TRUE;
   self->subscriptions = g_ptr_array_new_with_free_func (g_free);
+  self->filter_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->requests = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_strfreev);
   _juice_mqtt_commands_init (self);
   self->state_text = build_state_text (self);
 }
@@ -726,8 +914,6 @@ void
 juice_mqtt_subscribe (JuiceMqtt  *self,
                       const char *topic_filter)
 {
-  int rc;
-
   g_return_if_fail (JUICE_IS_MQTT (self));
   g_return_if_fail (is_valid_filter (topic_filter));
 
@@ -738,10 +924,9 @@ juice_mqtt_subscribe (JuiceMqtt  *self,
 
   if (self->state == JUICE_MQTT_STATE_CONNECTED)
     {
-      rc = MQTTAsync_subscribe (self->client, topic_filter, JUICE_MQTT_QOS, NULL);
-      if (rc != MQTTASYNC_SUCCESS)
-        g_debug ("%s: could not subscribe to %s: %s", self->client_id, topic_filter,
-                 MQTTAsync_strerror (rc));
+      char *filters[] = { (char *) topic_filter, NULL };
+
+      _juice_mqtt_send_subscribe (self, filters, 1, NULL);
     }
 }
 
@@ -757,10 +942,14 @@ juice_mqtt_unsubscribe (JuiceMqtt  *self,
   if (!has_subscription (self, topic_filter, &index))
     return;
 
-  g_ptr_array_remove_index (self->subscriptions, index);
-
   if (self->state == JUICE_MQTT_STATE_CONNECTED)
     MQTTAsync_unsubscribe (self->client, topic_filter, NULL);
+
+  g_hash_table_remove (self->filter_status, topic_filter);
+  g_ptr_array_remove_index (self->subscriptions, index);
+
+  _juice_mqtt_update_state_text (self);
+  _juice_mqtt_commands_update (self);
 }
 
 gboolean

@@ -24,6 +24,7 @@ typedef enum
   JUICE_MQTT_ERROR_TLS,              /* the broker's certificate is not trusted */
   JUICE_MQTT_ERROR_REFUSED,          /* the broker refused the client for another reason */
   JUICE_MQTT_ERROR_CONNECT,          /* could not reach the broker (retried) */
+  JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED, /* the broker refused a subscription (its ACL) */
 } JuiceMqttError;
 
 typedef enum
@@ -56,7 +57,8 @@ G_DECLARE_FINAL_TYPE (JuiceMqtt, juice_mqtt, JUICE, MQTT, GObject)
  * Properties: "host", "port", "client-id", "ca-file", "tls", "user" (the
  * password is no property: it is held in memory only, never logged, wiped
  * when replaced), and read-only "state", "state-text" ("Connected",
- * "Reconnecting in 4 s", "Failed: …") and "retry-seconds".
+ * "Reconnecting in 4 s", "Failed: …", "Connected, but the broker refused
+ * the subscription to …") and "retry-seconds".
  *
  * Signals:
  *  - "message" (const char *topic, GBytes *payload): a message arrived on a
@@ -65,6 +67,11 @@ G_DECLARE_FINAL_TYPE (JuiceMqtt, juice_mqtt, JUICE, MQTT, GObject)
  *  - "connected": after every (re)connect, once the broker acknowledged the
  *    subscriptions. Reports sent while away are not replayed: fetch them.
  *  - "auth-failed": the broker refused the credentials; the link stopped.
+ *  - "subscription-failed" (const char *topic_filter, const GError *error):
+ *    the broker refused a subscription (outside the account's ACL), so
+ *    nothing arrives on it; after every (re)connect that it refuses it, before
+ *    "connected". While connected, "state-text" then says "Connected, but the
+ *    broker refused the subscription to …".
  */
 
 JuiceMqtt      *juice_mqtt_new                   (const char           *host,
@@ -126,7 +133,10 @@ gboolean        juice_mqtt_publish               (JuiceMqtt            *self,
 
 /* Publishes @params to /open/<account>/<serial_number>/set with a fresh id
  * and waits for the set_reply carrying the same id (as a string or a
- * number); the reply topic is subscribed when no filter covers it yet.
+ * number). When no granted subscription covers the reply topic, it is
+ * subscribed first and the command goes out only once the broker granted it;
+ * a refusal ends the command at once, unsent, with
+ * JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED (and "subscription-failed").
  * Completes with TRUE for ack 0, else JUICE_DEVICE_ERROR_REFUSED; with
  * JUICE_DEVICE_ERROR_TIMEOUT after @timeout_ms; G_IO_ERROR_CANCELLED when
  * cancelled or stopped; G_IO_ERROR_NOT_CONNECTED when not connected, and
