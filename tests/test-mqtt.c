@@ -46,12 +46,13 @@ fail_waiting (const char *file,
   g_error ("%s:%d: timed out waiting for %s", file, line, what);
 }
 
-/* Runs the main loop until @cond holds; fails the test after @ms. */
+/* Runs the main loop until @cond holds; fails the test after @ms, 20 s at
+ * least: the machines running this are shared and loaded. */
 #define WAIT_UNTIL(cond, ms)                                                       \
   G_STMT_START {                                                                   \
     gboolean timed_out_ = FALSE;                                                   \
-    guint id_ = g_timeout_add ((guint) ((ms) * timeout_factor), set_flag_cb,      \
-                               &timed_out_);                                       \
+    guint id_ = g_timeout_add ((guint) (MAX ((ms), 20000) * timeout_factor),      \
+                               set_flag_cb, &timed_out_);                          \
     while (!(cond) && !timed_out_)                                                 \
       g_main_context_iteration (NULL, TRUE);                                       \
     if (!timed_out_)                                                               \
@@ -60,15 +61,7 @@ fail_waiting (const char *file,
       fail_waiting (__FILE__, __LINE__, #cond);                                    \
   } G_STMT_END
 
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_flag_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
+static void probe_broker (void);
 
 static void
 ensure_broker (void)
@@ -782,8 +775,9 @@ test_connect (void)
   g_assert_no_error (error);
   WAIT_UNTIL (watch_count (&watch, loop_topic, "params") == 1, 5000);
 
-  /* Nothing more happens on its own: no reconnects, no extra signals. */
-  run_for (500);
+  /* Nothing more happens on its own: no reconnects, no extra signals, while
+   * another client comes and goes. */
+  probe_broker ();
   g_assert_cmpuint (watch.n_connected, ==, 1);
   g_assert_cmpuint (watch.n_state_notify, ==, 2);
 
@@ -862,9 +856,10 @@ test_wrong_password (void)
                    "Failed: the broker refused the user name or password");
   g_assert_null (strstr (juice_mqtt_get_state_text (mqtt), "wrong-password"));
 
-  /* No retry storm: one attempt, then quiet. */
+  /* No retry storm: one attempt, then quiet while another client comes and
+   * goes. */
   n_notify = watch.n_state_notify;
-  run_for (3000);
+  probe_broker ();
   g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_FAILED);
   g_assert_cmpuint (watch.n_state_notify, ==, n_notify);
   g_assert_cmpuint (watch.n_auth_failed, ==, 1);
@@ -1159,6 +1154,7 @@ test_commands (void)
   const char *id;
   CommandResult r;
   CommandResult many[5];
+  guint n_commands;
   gint64 value, started, timestamp;
   guint unmatched;
   Watch watch;
@@ -1260,8 +1256,9 @@ test_commands (void)
 
   /* Stopped while waiting: cancelled. */
   juice_sim_device_set_drop_replies (sim, TRUE);
+  n_commands = sim_broker_device_get_n_commands (device);
   send_command (mqtt, params, 30000, NULL, &r);
-  run_for (200);
+  WAIT_UNTIL (sim_broker_device_get_n_commands (device) == n_commands + 1, 20000);
   g_assert_false (r.done);
   juice_mqtt_stop (mqtt);
   WAIT_UNTIL (r.done, 1000);
@@ -1274,6 +1271,25 @@ test_commands (void)
 }
 
 /* The delays the link waited between attempts while the broker was down. */
+/* How many times @watch's link entered @state since @since. */
+static guint
+count_states_since (Watch          *watch,
+                    gint64          since,
+                    JuiceMqttState  state)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < watch->states->len; i++)
+    {
+      StateEntry *entry = &g_array_index (watch->states, StateEntry, i);
+
+      if (entry->time >= since && entry->state == state)
+        n++;
+    }
+
+  return n;
+}
+
 static void
 check_backoff (Watch  *watch,
                gint64  since)
@@ -1316,12 +1332,12 @@ test_reconnect (void)
   Watch watch;
   static const struct {
     const char *how;
-    guint       down_ms;
+    guint       failed_attempts;
   } rounds[] = {
-    { "SIGKILL", 200 },
-    { "SIGTERM", 4200 },   /* long enough to see the backoff grow */
+    { "SIGKILL", 1 },
+    { "SIGTERM", 3 },   /* enough to see the backoff grow */
     { "SIGKILL", 0 },
-    { "SIGKILL", 1200 },
+    { "SIGKILL", 2 },
   };
 
   ensure_broker ();
@@ -1340,11 +1356,13 @@ test_reconnect (void)
       gint64 killed, up, since_kill, since_up;
       CommandResult pending;
       gboolean saw_reconnecting = FALSE;
+      guint n_commands;
 
       /* A command on its way when the broker goes fails at once. */
       juice_sim_device_set_drop_replies (sim, TRUE);
+      n_commands = sim_broker_device_get_n_commands (device);
       send_command (mqtt, params, 60000, NULL, &pending);
-      run_for (100);
+      WAIT_UNTIL (sim_broker_device_get_n_commands (device) == n_commands + 1, 20000);
       g_assert_false (pending.done);
 
       killed = g_get_monotonic_time ();
@@ -1362,8 +1380,9 @@ test_reconnect (void)
       g_clear_error (&pending.error);
       juice_sim_device_set_drop_replies (sim, FALSE);
 
-      if (rounds[round].down_ms > 0)
-        run_for (rounds[round].down_ms);
+      /* Down until the link failed that many attempts. */
+      WAIT_UNTIL (count_states_since (&watch, killed, JUICE_MQTT_STATE_RECONNECTING) >
+                  rounds[round].failed_attempts, 70000);
 
       g_assert_true (mosquitto_fixture_start (broker, &error));
       g_assert_no_error (error);
@@ -1387,9 +1406,9 @@ test_reconnect (void)
       WAIT_UNTIL (sim_broker_device_get_n_connected (device) == device_before + 1, 70000);
       since_kill = watch.connected_time - killed;
       since_up = watch.connected_time - up;
-      g_test_message ("round %u (%s, down %u ms): connected again %.3f s after the broker "
+      g_test_message ("round %u (%s, down for %u failed attempts): connected again %.3f s after the broker "
                       "was back, %.3f s after it went down (longest wait shown: %u s)",
-                      round, rounds[round].how, rounds[round].down_ms,
+                      round, rounds[round].how, rounds[round].failed_attempts,
                       since_up / (double) G_USEC_PER_SEC, since_kill / (double) G_USEC_PER_SEC,
                       last_retry_seconds);
       /* Paho notices a new connection's CONNACK within a second of its
@@ -1867,6 +1886,90 @@ test_refused_reply_topic (void)
   g_assert_finalize_object (g_steal_pointer (&mqtt));
 }
 
+/* Runs @context alone until @cond holds; fails the test after 20 s. */
+#define WAIT_UNTIL_IN(context, cond)                                                \
+  G_STMT_START {                                                                    \
+    gboolean timed_out_ = FALSE;                                                    \
+    GSource *deadline_ = g_timeout_source_new ((guint) (20000 * timeout_factor));   \
+    g_source_set_callback (deadline_, set_flag_cb, &timed_out_, NULL);              \
+    g_source_attach (deadline_, (context));                                         \
+    while (!(cond) && !timed_out_)                                                  \
+      g_main_context_iteration ((context), TRUE);                                   \
+    g_source_destroy (deadline_);                                                   \
+    g_source_unref (deadline_);                                                     \
+    if (!(cond))                                                                    \
+      fail_waiting (__FILE__, __LINE__, #cond);                                     \
+  } G_STMT_END
+
+static void
+test_main_context (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(JuiceMqtt) mqtt = NULL;
+  g_autoptr(JsonObject) params = ac_params (1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  const char *account = mosquitto_fixture_get_account (broker);
+  guint n_text_notify;
+  CommandResult r;
+  Watch watch;
+
+  ensure_broker ();
+
+  /* Created in a context of its own, which alone is run from here on: a
+   * source on the global default context would never run, and the test
+   * would wait in vain. */
+  g_main_context_push_thread_default (context);
+  mqtt = new_client ("context");
+  watch_init (&watch, mqtt);
+  g_assert_true (juice_mqtt_start (mqtt, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL_IN (context, watch.n_connected == 1);
+
+  /* A command nobody answers: its timeout fires there. */
+  memset (&r, 0, sizeof r);
+  juice_mqtt_send_command_async (mqtt, account, "NOBODY0000000001", params, 300, NULL,
+                                 command_cb, &r);
+  WAIT_UNTIL_IN (context, r.done);
+  g_assert_error (r.error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT);
+  g_clear_error (&r.error);
+
+  /* Cancelled by its caller: it ends there, quietly, as cancelled. */
+  memset (&r, 0, sizeof r);
+  juice_mqtt_send_command_async (mqtt, account, "NOBODY0000000001", params, 120000, cancellable,
+                                 command_cb, &r);
+  g_cancellable_cancel (cancellable);
+  WAIT_UNTIL_IN (context, r.done);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Connected");
+
+  /* Stopped with one in flight: cancelled, and the link says
+   * "Disconnected", not that something failed. */
+  memset (&r, 0, sizeof r);
+  juice_mqtt_send_command_async (mqtt, account, "NOBODY0000000002", params, 120000, NULL,
+                                 command_cb, &r);
+  n_text_notify = watch.n_text_notify;
+  juice_mqtt_stop (mqtt);
+  WAIT_UNTIL_IN (context, r.done);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_cmpint (juice_mqtt_get_state (mqtt), ==, JUICE_MQTT_STATE_DISCONNECTED);
+  g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Disconnected");
+  g_assert_cmpuint (watch.n_text_notify, ==, n_text_notify + 1);
+  for (guint i = 0; i < watch.states->len; i++)
+    {
+      StateEntry *entry = &g_array_index (watch.states, StateEntry, i);
+
+      g_assert_cmpint (entry->state, !=, JUICE_MQTT_STATE_FAILED);
+      g_assert_null (strstr (entry->text, "ancel"));
+    }
+
+  watch_clear (&watch);
+  g_assert_finalize_object (g_steal_pointer (&mqtt));
+  g_main_context_pop_thread_default (context);
+}
+
 static void
 drop_on_message (JuiceMqtt  *mqtt,
                  const char *topic,
@@ -1895,7 +1998,7 @@ test_dispose_in_flight (void)
   g_assert_true (juice_mqtt_start (mqtt, &error));
   g_assert_no_error (error);
   g_assert_finalize_object (mqtt);
-  run_for (500);
+  probe_broker ();   /* late callbacks, if any, came and found nobody */
 
   /* Dropped in the middle of a flood of messages. */
   mqtt = new_client ("dispose-flood");
@@ -1907,7 +2010,7 @@ test_dispose_in_flight (void)
   WAIT_UNTIL (watch.messages->len >= 10, 10000);
   watch_clear (&watch);
   g_assert_finalize_object (mqtt);
-  run_for (500);
+  probe_broker ();   /* late callbacks, if any, came and found nobody */
 
   /* Dropped from its own "message" handler. */
   mqtt = new_client ("dispose-handler");
@@ -1920,7 +2023,7 @@ test_dispose_in_flight (void)
   for (guint i = 0; i < 50; i++)
     publish_or_fail (device, "quota", "{\"params\":{\"pd.soc\":51}}", 24);
   WAIT_UNTIL (mqtt == NULL, 10000);
-  run_for (500);
+  probe_broker ();
   g_assert_null (g_weak_ref_get (&weak));
   g_weak_ref_clear (&weak);
 
@@ -1994,6 +2097,7 @@ main (int   argc,
   g_test_add_func ("/juice/mqtt/acl", test_acl);
   g_test_add_func ("/juice/mqtt/subscription-refused", test_subscription_refused);
   g_test_add_func ("/juice/mqtt/refused-reply-topic", test_refused_reply_topic);
+  g_test_add_func ("/juice/mqtt/main-context", test_main_context);
   g_test_add_func ("/juice/mqtt/dispose-in-flight", test_dispose_in_flight);
 
   ret = g_test_run ();
