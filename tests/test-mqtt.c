@@ -334,6 +334,7 @@ typedef struct
   gboolean  ok;
   GError   *error;
   gint64    time;
+  GThread  *thread;
 } CommandResult;
 
 static void
@@ -346,6 +347,7 @@ command_cb (GObject      *object,
   r->ok = juice_mqtt_send_command_finish (JUICE_MQTT (object), result, &r->error);
   r->done = TRUE;
   r->time = g_get_monotonic_time ();
+  r->thread = g_thread_self ();
 }
 
 static JsonObject *
@@ -1901,6 +1903,13 @@ test_refused_reply_topic (void)
       fail_waiting (__FILE__, __LINE__, #cond);                                     \
   } G_STMT_END
 
+static gpointer
+cancel_thread (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
 static void
 test_main_context (void)
 {
@@ -1911,6 +1920,7 @@ test_main_context (void)
   g_autoptr(GError) error = NULL;
   const char *account = mosquitto_fixture_get_account (broker);
   guint n_text_notify;
+  GThread *thread;
   CommandResult r;
   Watch watch;
 
@@ -1943,6 +1953,18 @@ test_main_context (void)
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&r.error);
   g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Connected");
+
+  /* Cancelled from another thread: it ends all the same, on this one. */
+  g_cancellable_reset (cancellable);
+  memset (&r, 0, sizeof r);
+  juice_mqtt_send_command_async (mqtt, account, "NOBODY0000000001", params, 120000, cancellable,
+                                 command_cb, &r);
+  thread = g_thread_new ("cancel", cancel_thread, cancellable);
+  WAIT_UNTIL_IN (context, r.done);
+  g_thread_join (thread);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_true (r.thread == g_thread_self ());
 
   /* Stopped with one in flight: cancelled, and the link says
    * "Disconnected", not that something failed. */

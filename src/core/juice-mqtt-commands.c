@@ -30,10 +30,8 @@ typedef struct
   char         *reply_topic;
   char         *set_topic;
   char         *payload;        /* until sent: it waits for the reply topic's SUBACK */
-  GCancellable *cancellable;
-  gulong        cancelled_id;
   GSource      *timeout_source;
-  GSource      *idle_source;
+  GSource      *cancel_source;  /* dispatched on the link's context, wherever cancelled */
 } Pending;
 
 static void
@@ -41,11 +39,8 @@ pending_free (gpointer data)
 {
   Pending *pending = data;
 
-  if (pending->cancelled_id != 0)
-    g_cancellable_disconnect (pending->cancellable, pending->cancelled_id);
   _juice_mqtt_clear_source (&pending->timeout_source);
-  _juice_mqtt_clear_source (&pending->idle_source);
-  g_clear_object (&pending->cancellable);
+  _juice_mqtt_clear_source (&pending->cancel_source);
   g_clear_object (&pending->task);
   g_free (pending->id);
   g_free (pending->serial_number);
@@ -111,8 +106,10 @@ pending_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A cancellation is no failure: the caller asked for it. */
 static gboolean
-pending_cancelled_idle_cb (gpointer user_data)
+pending_cancelled_cb (GCancellable *cancellable,
+                      gpointer      user_data)
 {
   Pending *pending = user_data;
 
@@ -121,21 +118,6 @@ pending_cancelled_idle_cb (gpointer user_data)
                                          _("The command was cancelled")));
 
   return G_SOURCE_REMOVE;
-}
-
-/* Runs where the cancellable was cancelled, maybe inside another handler:
- * finish from an idle, since a handler cannot disconnect itself. */
-static void
-on_pending_cancelled (GCancellable *cancellable,
-                      Pending      *pending)
-{
-  if (pending->idle_source == NULL)
-    {
-      pending->idle_source = g_idle_source_new ();
-      g_source_set_callback (pending->idle_source, pending_cancelled_idle_cb, pending, NULL);
-      g_source_set_static_name (pending->idle_source, "[juice-mqtt] cancelled");
-      g_source_attach (pending->idle_source, pending->self->context);
-    }
 }
 
 /* The id as the reply carries it: a string, or a number (integral). */
@@ -453,12 +435,14 @@ juice_mqtt_send_command_async (JuiceMqtt           *self,
   pending->timeout_source = _juice_mqtt_add_timeout (self, timeout_ms, pending_timeout_cb, pending);
   g_hash_table_insert (self->pending, pending->id, pending);
 
+  /* Not a "cancelled" handler: that runs on the thread that cancels. */
   if (cancellable != NULL)
     {
-      pending->cancellable = g_object_ref (cancellable);
-      pending->cancelled_id = g_cancellable_connect (cancellable,
-                                                     G_CALLBACK (on_pending_cancelled),
-                                                     pending, NULL);
+      pending->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (pending->cancel_source, G_SOURCE_FUNC (pending_cancelled_cb),
+                             pending, NULL);
+      g_source_set_static_name (pending->cancel_source, "[juice-mqtt] cancelled");
+      g_source_attach (pending->cancel_source, self->context);
     }
 }
 
