@@ -265,17 +265,6 @@ build_command (const char *id,
   return json_to_string (node, FALSE);
 }
 
-static gboolean
-has_subscription_exactly (JuiceMqtt  *self,
-                          const char *filter)
-{
-  for (guint i = 0; i < self->subscriptions->len; i++)
-    if (strcmp (g_ptr_array_index (self->subscriptions, i), filter) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
 static GError *
 new_refused_error (Pending *pending)
 {
@@ -328,7 +317,7 @@ pending_can_send (JuiceMqtt  *self,
     default:
       /* Not asked for yet (or only wider filters the broker refused): ask.
        * Asked for, but never sent: the connection is going away. */
-      if (!has_subscription_exactly (self, pending->reply_topic))
+      if (!_juice_mqtt_has_subscription (self, pending->reply_topic, NULL))
         juice_mqtt_subscribe (self, pending->reply_topic);
     }
 

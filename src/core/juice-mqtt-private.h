@@ -5,6 +5,7 @@
  * juice-mqtt.c             the object, its properties, signals and API
  * juice-mqtt-connection.c  connect attempts, backoff, what Paho reported
  * juice-mqtt-link.c        Paho's threads: copy, queue, hand to the main context
+ * juice-mqtt-subscriptions.c  topic filters and the broker's SUBACKs
  * juice-mqtt-commands.c    commands on /set, correlated with set_reply
  * juice-mqtt-trust.c       the system's trust plus the ca-file, as Paho takes it
  * juice-mqtt-client-id.c   the installation's pool of client ids
@@ -109,7 +110,17 @@ void           _juice_mqtt_emit_message           (JuiceMqtt                 *se
                                                    GBytes                    *payload);
 void           _juice_mqtt_emit_connected         (JuiceMqtt                 *self);
 void           _juice_mqtt_emit_auth_failed       (JuiceMqtt                 *self);
+void           _juice_mqtt_emit_subscription_failed (JuiceMqtt               *self,
+                                                   const char                *topic_filter,
+                                                   const GError              *error);
 void           _juice_mqtt_update_state_text      (JuiceMqtt                 *self);
+
+/* juice-mqtt-subscriptions.c */
+gboolean       _juice_mqtt_has_subscription       (JuiceMqtt                 *self,
+                                                   const char                *topic_filter,
+                                                   guint                     *index);
+/* The filters the broker refused on this connection, in subscription order. */
+GPtrArray     *_juice_mqtt_collect_refused        (JuiceMqtt                 *self);
 /* Sends SUBSCRIBE for @filters; returns FALSE when Paho did not take it. */
 gboolean       _juice_mqtt_send_subscribe         (JuiceMqtt                 *self,
                                                    char * const              *filters,
