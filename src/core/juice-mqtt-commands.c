@@ -98,10 +98,18 @@ pending_timeout_cb (gpointer user_data)
 {
   Pending *pending = user_data;
 
-  pending_complete (pending->self, pending->id,
-                    g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
-                                 _("%s did not answer the command in time"),
-                                 pending->serial_number));
+  /* Still waiting for the broker to grant the reply topic: never sent. */
+  if (pending->payload != NULL)
+    pending_complete (pending->self, pending->id,
+                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
+                                   _("The MQTT broker did not answer the subscription to %s in "
+                                     "time: the command to %s was not sent"),
+                                   pending->reply_topic, pending->serial_number));
+  else
+    pending_complete (pending->self, pending->id,
+                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
+                                   _("%s did not answer the command in time"),
+                                   pending->serial_number));
 
   return G_SOURCE_REMOVE;
 }
