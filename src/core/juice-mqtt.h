@@ -169,7 +169,8 @@ guint           juice_mqtt_get_n_unmatched_replies (JuiceMqtt          *self);
  * file per id, released when the lease is freed or the process ends,
  * however it ends). When every id is held, claiming fails with
  * G_IO_ERROR_BUSY ("4 Juice programs are connected already") rather than
- * making the pool grow. */
+ * making the pool grow. The ids kept before the pool, one per tool
+ * (juice-mqtt-client-id, juice-ctl-mqtt-client-id), fill its first slots. */
 #define JUICE_MQTT_CLIENT_ID_POOL_SIZE 4
 
 typedef struct _JuiceMqttClientIdLease JuiceMqttClientIdLease;
