@@ -13,7 +13,7 @@ build="${JUICE_BUILD_DIR:-$top/_build}"
 build_packages=(
   build-essential pkg-config meson ninja-build cmake gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
-  libjson-glib-dev libsecret-1-dev libpaho-mqtt-dev libsqlite3-dev
+  libjson-glib-dev libsecret-1-dev libpaho-mqtt-dev libsqlite3-dev libssl-dev
   desktop-file-utils appstream adwaita-icon-theme fonts-cantarell
 )
 test_packages=(

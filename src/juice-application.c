@@ -135,12 +135,13 @@ start_account (JuiceApplication *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *client_id = NULL;
 
-  /* EcoFlow allows few new client ids per day: one per installation. */
-  client_id = juice_mqtt_load_or_create_client_id ("juice", &error);
+  /* One id of the installation's small pool, held while Juice runs. */
+  client_id = juice_mqtt_claim_client_id (&error);
   if (client_id == NULL)
     {
-      g_warning ("No MQTT client id could be kept: %s", error->message);
-      client_id = g_strdup_printf ("juice-%08x%08x", g_random_int (), g_random_int ());
+      juice_window_set_devices (get_window (self), NULL);
+      juice_window_add_toast (get_window (self), error->message);
+      return;
     }
 
   if (self->account != NULL)

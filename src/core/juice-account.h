@@ -44,8 +44,9 @@ GListModel   *juice_account_get_devices          (JuiceAccount        *self);
 JuiceDevice  *juice_account_lookup_device        (JuiceAccount        *self,
                                                   const char          *serial_number);
 const char   *juice_account_get_link_state       (JuiceAccount        *self);
-/* The CA the broker's certificate is checked against instead of the system
- * store (a private CA, tests). Takes effect at the next connect. */
+/* A PEM file of CAs the broker's certificate may also be signed by (a private
+ * CA, tests): trusted in addition to the system's CAs, never instead, as
+ * for HTTPS. Takes effect at the next connect. */
 void          juice_account_set_mqtt_ca_file     (JuiceAccount        *self,
                                                   const char          *ca_file);
 guint         juice_account_get_silence_seconds  (JuiceAccount        *self);

@@ -28,10 +28,10 @@ typedef struct
   char         *id;
   char         *serial_number;
   char         *reply_topic;
-  GCancellable *cancellable;
-  gulong        cancelled_id;
+  char         *set_topic;
+  char         *payload;        /* until sent: it waits for the reply topic's SUBACK */
   GSource      *timeout_source;
-  GSource      *idle_source;
+  GSource      *cancel_source;  /* dispatched on the link's context, wherever cancelled */
 } Pending;
 
 static void
@@ -39,15 +39,14 @@ pending_free (gpointer data)
 {
   Pending *pending = data;
 
-  if (pending->cancelled_id != 0)
-    g_cancellable_disconnect (pending->cancellable, pending->cancelled_id);
   _juice_mqtt_clear_source (&pending->timeout_source);
-  _juice_mqtt_clear_source (&pending->idle_source);
-  g_clear_object (&pending->cancellable);
+  _juice_mqtt_clear_source (&pending->cancel_source);
   g_clear_object (&pending->task);
   g_free (pending->id);
   g_free (pending->serial_number);
   g_free (pending->reply_topic);
+  g_free (pending->set_topic);
+  g_free (pending->payload);
   g_free (pending);
 }
 
@@ -99,16 +98,26 @@ pending_timeout_cb (gpointer user_data)
 {
   Pending *pending = user_data;
 
-  pending_complete (pending->self, pending->id,
-                    g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
-                                 _("%s did not answer the command in time"),
-                                 pending->serial_number));
+  /* Still waiting for the broker to grant the reply topic: never sent. */
+  if (pending->payload != NULL)
+    pending_complete (pending->self, pending->id,
+                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
+                                   _("The MQTT broker did not answer the subscription to %s in "
+                                     "time: the command to %s was not sent"),
+                                   pending->reply_topic, pending->serial_number));
+  else
+    pending_complete (pending->self, pending->id,
+                      g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
+                                   _("%s did not answer the command in time"),
+                                   pending->serial_number));
 
   return G_SOURCE_REMOVE;
 }
 
+/* A cancellation is no failure: the caller asked for it. */
 static gboolean
-pending_cancelled_idle_cb (gpointer user_data)
+pending_cancelled_cb (GCancellable *cancellable,
+                      gpointer      user_data)
 {
   Pending *pending = user_data;
 
@@ -117,21 +126,6 @@ pending_cancelled_idle_cb (gpointer user_data)
                                          _("The command was cancelled")));
 
   return G_SOURCE_REMOVE;
-}
-
-/* Runs where the cancellable was cancelled, maybe inside another handler:
- * finish from an idle, since a handler cannot disconnect itself. */
-static void
-on_pending_cancelled (GCancellable *cancellable,
-                      Pending      *pending)
-{
-  if (pending->idle_source == NULL)
-    {
-      pending->idle_source = g_idle_source_new ();
-      g_source_set_callback (pending->idle_source, pending_cancelled_idle_cb, pending, NULL);
-      g_source_set_static_name (pending->idle_source, "[juice-mqtt] cancelled");
-      g_source_attach (pending->idle_source, pending->self->context);
-    }
 }
 
 /* The id as the reply carries it: a string, or a number (integral). */
@@ -279,15 +273,94 @@ build_command (const char *id,
   return json_to_string (node, FALSE);
 }
 
-static gboolean
-is_subscribed_to (JuiceMqtt  *self,
-                  const char *topic)
+static GError *
+new_refused_error (Pending *pending)
 {
-  for (guint i = 0; i < self->subscriptions->len; i++)
-    if (juice_mqtt_topic_matches (g_ptr_array_index (self->subscriptions, i), topic))
-      return TRUE;
+  return g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED,
+                      _("The MQTT broker refused the subscription to %s: the answer of %s "
+                        "cannot arrive, so the command was not sent"),
+                      pending->reply_topic, pending->serial_number);
+}
+
+/* Publishes @pending's command: FALSE with @error set when it cannot go out. */
+static gboolean
+pending_send (JuiceMqtt  *self,
+              Pending    *pending,
+              GError    **error)
+{
+  if (!juice_mqtt_publish (self, pending->set_topic, pending->payload, strlen (pending->payload),
+                           error))
+    return FALSE;
+
+  g_debug ("Sent command %s to %s", pending->id, pending->serial_number);
+  g_clear_pointer (&pending->payload, g_free);
+
+  return TRUE;
+}
+
+/* What the reply topic's subscription says about sending @pending now:
+ * TRUE to send, FALSE with *@error NULL to wait for a SUBACK, FALSE with
+ * *@error set when its answer cannot arrive. */
+static gboolean
+pending_can_send (JuiceMqtt  *self,
+                  Pending    *pending,
+                  GError    **error)
+{
+  if (_juice_mqtt_is_covered (self, pending->reply_topic, JUICE_MQTT_FILTER_GRANTED))
+    return TRUE;
+
+  if (_juice_mqtt_is_covered (self, pending->reply_topic, JUICE_MQTT_FILTER_PENDING))
+    return FALSE;
+
+  switch (_juice_mqtt_get_filter_status (self, pending->reply_topic))
+    {
+    case JUICE_MQTT_FILTER_REFUSED:
+      *error = new_refused_error (pending);
+      break;
+    case JUICE_MQTT_FILTER_FAILED:
+      *error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                            _("Could not subscribe to %s: the command to %s was not sent"),
+                            pending->reply_topic, pending->serial_number);
+      break;
+    default:
+      /* Not asked for yet (or only wider filters the broker refused): ask.
+       * Asked for, but never sent: the connection is going away. */
+      if (!_juice_mqtt_has_subscription (self, pending->reply_topic, NULL))
+        juice_mqtt_subscribe (self, pending->reply_topic);
+    }
 
   return FALSE;
+}
+
+void
+_juice_mqtt_commands_update (JuiceMqtt *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (((Pending *) value)->payload != NULL)
+      g_ptr_array_add (ids, g_strdup (key));
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      GError *error = NULL;
+      Pending *pending;
+
+      /* Completing one runs its callback, which may stop the link. */
+      if (self->state != JUICE_MQTT_STATE_CONNECTED)
+        return;
+      if (!(pending = g_hash_table_lookup (self->pending, id)) || pending->payload == NULL)
+        continue;
+
+      if (pending_can_send (self, pending, &error))
+        pending_send (self, pending, &error);
+      if (error != NULL)
+        pending_complete (self, id, error);
+    }
 }
 
 void
@@ -309,8 +382,6 @@ juice_mqtt_send_command_async (JuiceMqtt           *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *topic = NULL;
-  g_autofree char *payload = NULL;
   Pending *pending;
 
   g_return_if_fail (JUICE_IS_MQTT (self));
@@ -343,33 +414,32 @@ juice_mqtt_send_command_async (JuiceMqtt           *self,
   pending->id = new_command_id (self);
   pending->serial_number = g_strdup (serial_number);
   pending->reply_topic = g_strdup_printf ("/open/%s/%s/set_reply", account, serial_number);
+  pending->set_topic = g_strdup_printf ("/open/%s/%s/set", account, serial_number);
+  pending->payload = build_command (pending->id, params);
 
-  /* Subscribed before the command goes out: the broker handles both in order. */
-  if (!is_subscribed_to (self, pending->reply_topic))
-    juice_mqtt_subscribe (self, pending->reply_topic);
-
-  topic = g_strdup_printf ("/open/%s/%s/set", account, serial_number);
-  payload = build_command (pending->id, params);
-
-  if (!juice_mqtt_publish (self, topic, payload, strlen (payload), &error))
+  /* Sent once the reply topic is subscribed: an answer nobody can hear
+   * would only end in a timeout. */
+  if (pending_can_send (self, pending, &error))
+    pending_send (self, pending, &error);
+  if (error != NULL)
     {
       pending_free (pending);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  g_debug ("Sent command %s to %s", pending->id, serial_number);
-
   pending->task = g_steal_pointer (&task);
   pending->timeout_source = _juice_mqtt_add_timeout (self, timeout_ms, pending_timeout_cb, pending);
   g_hash_table_insert (self->pending, pending->id, pending);
 
+  /* Not a "cancelled" handler: that runs on the thread that cancels. */
   if (cancellable != NULL)
     {
-      pending->cancellable = g_object_ref (cancellable);
-      pending->cancelled_id = g_cancellable_connect (cancellable,
-                                                     G_CALLBACK (on_pending_cancelled),
-                                                     pending, NULL);
+      pending->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (pending->cancel_source, G_SOURCE_FUNC (pending_cancelled_cb),
+                             pending, NULL);
+      g_source_set_static_name (pending->cancel_source, "[juice-mqtt] cancelled");
+      g_source_attach (pending->cancel_source, self->context);
     }
 }
 

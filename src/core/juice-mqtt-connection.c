@@ -17,7 +17,6 @@
 #define BACKOFF_FIRST_MS        500.0
 #define BACKOFF_MAX_MS          60000.0
 #define BACKOFF_JITTER          0.2
-#define SYSTEM_CA_PATH          "/etc/ssl/certs"
 #define CERT_VERIFY_FAILED      "certificate verify failed"
 
 static void
@@ -44,6 +43,10 @@ _juice_mqtt_teardown_client (JuiceMqtt *self)
   if (self->client != NULL)
     MQTTAsync_destroy (&self->client);
   self->client = NULL;
+
+  g_hash_table_remove_all (self->filter_status);
+  g_hash_table_remove_all (self->requests);
+  _juice_mqtt_trust_clear (self);
 }
 
 static void
@@ -244,10 +247,9 @@ _juice_mqtt_connect_now (JuiceMqtt *self)
     {
       ssl.enableServerCertAuth = 1;
       ssl.verify = 1;               /* the host name too */
-      if (self->ca_file != NULL)
-        ssl.trustStore = self->ca_file;
-      else
-        ssl.CApath = SYSTEM_CA_PATH;
+      /* Both NULL: Paho asks OpenSSL for the system's trust alone. */
+      ssl.trustStore = self->trust_bundle;
+      ssl.CApath = self->trust_dir;
       options.ssl = &ssl;
     }
 
@@ -269,10 +271,7 @@ _juice_mqtt_connect_now (JuiceMqtt *self)
 static void
 resubscribe (JuiceMqtt *self)
 {
-  MQTTAsync_responseOptions response = MQTTAsync_responseOptions_initializer;
-  g_autofree int *qos = NULL;
-  gpointer token;
-  int rc;
+  self->resubscribe_request = 0;
 
   if (self->subscriptions->len == 0)
     {
@@ -280,20 +279,9 @@ resubscribe (JuiceMqtt *self)
       return;
     }
 
-  qos = g_new (int, self->subscriptions->len);
-  for (guint i = 0; i < self->subscriptions->len; i++)
-    qos[i] = JUICE_MQTT_QOS;
-
-  token = _juice_mqtt_link_prepare_subscribe (self->link, self->connection, &response);
-
-  rc = MQTTAsync_subscribeMany (self->client, (int) self->subscriptions->len,
-                                (char * const *) self->subscriptions->pdata, qos, &response);
-  if (rc != MQTTASYNC_SUCCESS)
-    {
-      /* The connection is going away: its loss will be reported. */
-      _juice_mqtt_link_forget (token);
-      g_debug ("%s: could not subscribe: %s", self->client_id, MQTTAsync_strerror (rc));
-    }
+  /* On failure the connection is going away: its loss will be reported. */
+  _juice_mqtt_send_subscribe (self, (char * const *) self->subscriptions->pdata,
+                              self->subscriptions->len, &self->resubscribe_request);
 }
 
 void
@@ -308,6 +296,8 @@ _juice_mqtt_handle_event (JuiceMqtt      *self,
       g_debug ("%s: connected to %s:%u", self->client_id, self->host, self->port);
       self->backoff_step = 0;
       self->connection++;
+      g_hash_table_remove_all (self->filter_status);
+      g_hash_table_remove_all (self->requests);
       g_clear_error (&self->error);
       _juice_mqtt_set_state (self, JUICE_MQTT_STATE_CONNECTED, 0);
       resubscribe (self);
@@ -323,6 +313,8 @@ _juice_mqtt_handle_event (JuiceMqtt      *self,
       if (self->state != JUICE_MQTT_STATE_CONNECTED)
         break;
       g_debug ("%s: connection lost", self->client_id);
+      g_hash_table_remove_all (self->filter_status);
+      g_hash_table_remove_all (self->requests);
       set_error (self, g_error_new (JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_CONNECT,
                                     _("The connection to the MQTT broker at %s:%u was lost"),
                                     self->host, self->port));
@@ -332,11 +324,7 @@ _juice_mqtt_handle_event (JuiceMqtt      *self,
       break;
 
     case JUICE_MQTT_EVENT_SUBSCRIBED:
-      if (event->tag != self->connection || self->state != JUICE_MQTT_STATE_CONNECTED)
-        break;
-      if (event->code != 0)
-        g_debug ("%s: subscribing failed: %d", self->client_id, event->code);
-      _juice_mqtt_emit_connected (self);
+      _juice_mqtt_handle_suback (self, event);
       break;
 
     case JUICE_MQTT_EVENT_MESSAGE:

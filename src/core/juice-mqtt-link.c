@@ -25,6 +25,7 @@ struct _JuiceMqttLink
 
   GMutex           mutex;         /* guards the fields below it */
   GQueue           events;
+  GHashTable      *requests;      /* subscribe request -> number of filters */
   char            *tls_error;
   gboolean         wakeup_pending;
 
@@ -36,6 +37,7 @@ typedef struct
 {
   JuiceMqttLink *link;
   guint          tag;
+  guint          request;       /* a subscribe request's number */
 } Token;
 
 G_LOCK_DEFINE_STATIC (tokens);
@@ -60,6 +62,7 @@ event_free (JuiceMqttEvent *event)
   g_free (event->tls_error);
   g_free (event->topic);
   g_clear_pointer (&event->payload, g_bytes_unref);
+  g_free (event->granted);
   g_free (event);
 }
 
@@ -77,6 +80,7 @@ _juice_mqtt_link_unref (JuiceMqttLink *link)
     return;
 
   g_queue_clear_full (&link->events, (GDestroyNotify) event_free);
+  g_hash_table_unref (link->requests);
   g_free (link->tls_error);
   g_mutex_clear (&link->mutex);
   g_main_context_unref (link->context);
@@ -97,13 +101,15 @@ token_free (gpointer data)
 /* Registers @link under a new token number, handed to Paho as a context. */
 static gpointer
 token_new (JuiceMqttLink *link,
-           guint          tag)
+           guint          tag,
+           guint          request)
 {
   Token *token = g_new0 (Token, 1);
   guint id;
 
   token->link = link_ref (link);
   token->tag = tag;
+  token->request = request;
 
   G_LOCK (tokens);
   if (tokens == NULL)
@@ -122,7 +128,8 @@ token_new (JuiceMqttLink *link,
 static JuiceMqttLink *
 token_lookup (gpointer  context,
               gboolean  take,
-              guint    *tag)
+              guint    *tag,
+              guint    *request)
 {
   JuiceMqttLink *link = NULL;
   Token *token;
@@ -133,6 +140,8 @@ token_lookup (gpointer  context,
       link = link_ref (token->link);
       if (tag != NULL)
         *tag = token->tag;
+      if (request != NULL)
+        *request = token->request;
       if (take)
         g_hash_table_remove (tokens, context);
     }
@@ -181,9 +190,10 @@ _juice_mqtt_link_new (JuiceMqtt    *self,
   g_atomic_ref_count_init (&link->ref_count);
   g_mutex_init (&link->mutex);
   g_queue_init (&link->events);
+  link->requests = g_hash_table_new (NULL, NULL);
   link->context = g_main_context_ref (context);
   link->self = self;
-  link->token = token_new (link, 0);
+  link->token = token_new (link, 0, 0);
 
   return link;
 }
@@ -253,7 +263,7 @@ static void
 on_connection_lost (void *context,
                     char *cause)
 {
-  g_autoptr(JuiceMqttLink) link = token_lookup (context, FALSE, NULL);
+  g_autoptr(JuiceMqttLink) link = token_lookup (context, FALSE, NULL, NULL);
 
   if (link != NULL)
     link_push (link, event_new (JUICE_MQTT_EVENT_CONNECTION_LOST));
@@ -265,7 +275,7 @@ on_message_arrived (void              *context,
                     int                topic_len,
                     MQTTAsync_message *message)
 {
-  g_autoptr(JuiceMqttLink) link = token_lookup (context, FALSE, NULL);
+  g_autoptr(JuiceMqttLink) link = token_lookup (context, FALSE, NULL, NULL);
 
   if (link != NULL)
     {
@@ -300,7 +310,7 @@ on_connect_success (void                  *context,
                     MQTTAsync_successData *response)
 {
   guint tag = 0;
-  g_autoptr(JuiceMqttLink) link = token_lookup (context, TRUE, &tag);
+  g_autoptr(JuiceMqttLink) link = token_lookup (context, TRUE, &tag, NULL);
 
   if (link != NULL)
     {
@@ -316,7 +326,7 @@ on_connect_failure (void                  *context,
                     MQTTAsync_failureData *response)
 {
   guint tag = 0;
-  g_autoptr(JuiceMqttLink) link = token_lookup (context, TRUE, &tag);
+  g_autoptr(JuiceMqttLink) link = token_lookup (context, TRUE, &tag, NULL);
 
   if (link != NULL)
     {
@@ -335,18 +345,40 @@ on_connect_failure (void                  *context,
     }
 }
 
+/* Paho answers a SUBACK that holds one result with onFailure when the
+ * broker refused it (code 0x80), and one that holds several with onSuccess
+ * and the list of results, refusals (0x80) included. */
 static void
 on_subscribe_success (void                  *context,
                       MQTTAsync_successData *response)
 {
-  guint tag = 0;
-  g_autoptr(JuiceMqttLink) link = token_lookup (context, TRUE, &tag);
+  guint tag = 0, request = 0;
+  g_autoptr(JuiceMqttLink) link = token_lookup (context, TRUE, &tag, &request);
 
   if (link != NULL)
     {
       JuiceMqttEvent *event = event_new (JUICE_MQTT_EVENT_SUBSCRIBED);
+      guint n = 0;
 
       event->tag = tag;
+      event->request = request;
+
+      g_mutex_lock (&link->mutex);
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (link->requests, GUINT_TO_POINTER (request)));
+      g_hash_table_remove (link->requests, GUINT_TO_POINTER (request));
+      g_mutex_unlock (&link->mutex);
+
+      /* The list Paho hands over is freed when this returns: copy it. */
+      if (response != NULL && n > 1 && response->alt.qosList != NULL)
+        {
+          event->granted = g_memdup2 (response->alt.qosList, n * sizeof (int));
+          event->n_granted = n;
+        }
+      else if (response != NULL && n == 1)
+        {
+          event->granted = g_memdup2 (&response->alt.qos, sizeof (int));
+          event->n_granted = 1;
+        }
       link_push (link, event);
     }
 }
@@ -355,15 +387,22 @@ static void
 on_subscribe_failure (void                  *context,
                       MQTTAsync_failureData *response)
 {
-  guint tag = 0;
-  g_autoptr(JuiceMqttLink) link = token_lookup (context, TRUE, &tag);
+  guint tag = 0, request = 0;
+  g_autoptr(JuiceMqttLink) link = token_lookup (context, TRUE, &tag, &request);
 
   if (link != NULL)
     {
       JuiceMqttEvent *event = event_new (JUICE_MQTT_EVENT_SUBSCRIBED);
 
+      g_mutex_lock (&link->mutex);
+      g_hash_table_remove (link->requests, GUINT_TO_POINTER (request));
+      g_mutex_unlock (&link->mutex);
+
       event->tag = tag;
+      event->request = request;
       event->code = response != NULL ? response->code : MQTTASYNC_FAILURE;
+      if (event->code == 0)
+        event->code = MQTTASYNC_FAILURE;
       link_push (link, event);
     }
 }
@@ -375,7 +414,7 @@ on_ssl_error (const char *str,
               size_t      len,
               void       *context)
 {
-  g_autoptr(JuiceMqttLink) link = token_lookup (context, FALSE, NULL);
+  g_autoptr(JuiceMqttLink) link = token_lookup (context, FALSE, NULL, NULL);
 
   if (link != NULL)
     {
@@ -416,7 +455,7 @@ _juice_mqtt_link_prepare_connect (JuiceMqttLink            *link,
 
   options->onSuccess = on_connect_success;
   options->onFailure = on_connect_failure;
-  options->context = token_new (link, attempt);
+  options->context = token_new (link, attempt, 0);
 
   if (ssl != NULL)
     {
@@ -427,15 +466,22 @@ _juice_mqtt_link_prepare_connect (JuiceMqttLink            *link,
   return options->context;
 }
 
-/* Main context: the callbacks of the subscriptions sent for @connection. */
+/* Main context: the callbacks of subscribe request @request, of @n_filters
+ * filters, sent for @connection. */
 gpointer
 _juice_mqtt_link_prepare_subscribe (JuiceMqttLink             *link,
                                     guint                      connection,
+                                    guint                      request,
+                                    guint                      n_filters,
                                     MQTTAsync_responseOptions *response)
 {
+  g_mutex_lock (&link->mutex);
+  g_hash_table_insert (link->requests, GUINT_TO_POINTER (request), GUINT_TO_POINTER (n_filters));
+  g_mutex_unlock (&link->mutex);
+
   response->onSuccess = on_subscribe_success;
   response->onFailure = on_subscribe_failure;
-  response->context = token_new (link, connection);
+  response->context = token_new (link, connection, request);
 
   return response->context;
 }

@@ -5,7 +5,10 @@
  * juice-mqtt.c             the object, its properties, signals and API
  * juice-mqtt-connection.c  connect attempts, backoff, what Paho reported
  * juice-mqtt-link.c        Paho's threads: copy, queue, hand to the main context
+ * juice-mqtt-subscriptions.c  topic filters and the broker's SUBACKs
  * juice-mqtt-commands.c    commands on /set, correlated with set_reply
+ * juice-mqtt-trust.c       the system's trust plus the ca-file, as Paho takes it
+ * juice-mqtt-client-id.c   the installation's pool of client ids
  */
 
 #pragma once
@@ -39,7 +42,19 @@ typedef struct
   char               *topic;
   GBytes             *payload;
   gsize               size;        /* of a dropped payload */
+  guint               request;     /* the subscribe request it answers */
+  int                *granted;     /* the SUBACK's results, one per filter; 0x80: refused */
+  guint               n_granted;
 } JuiceMqttEvent;
+
+/* How the broker answered a subscription on the current connection. */
+typedef enum
+{
+  JUICE_MQTT_FILTER_PENDING = 1,   /* sent, not answered yet */
+  JUICE_MQTT_FILTER_GRANTED,
+  JUICE_MQTT_FILTER_REFUSED,       /* SUBACK 0x80: outside the ACL */
+  JUICE_MQTT_FILTER_FAILED,        /* not answered: Paho gave up on it */
+} JuiceMqttFilterStatus;
 
 typedef struct _JuiceMqttLink JuiceMqttLink;
 
@@ -62,7 +77,11 @@ struct _JuiceMqtt
   JuiceMqttLink  *link;
   GPtrArray      *subscriptions;   /* topic filters */
   GHashTable     *pending;         /* command id -> Pending */
+  GHashTable     *filter_status;   /* topic filter -> JuiceMqttFilterStatus, this connection */
+  GHashTable     *requests;        /* subscribe request -> GStrv of its filters */
   GError         *error;
+  char           *trust_bundle;    /* the system's CA file and ca-file, for Paho */
+  char           *trust_dir;       /* the system's CA folder, with trust_bundle */
   char           *failure_reason;  /* for "Failed: %s" */
   char           *state_text;
 
@@ -78,6 +97,8 @@ struct _JuiceMqtt
   guint           n_dropped;
   guint           n_unmatched_replies;
   guint           next_command_id;
+  guint           next_request;
+  guint           resubscribe_request;   /* the one sent after connecting */
 };
 
 /* juice-mqtt.c */
@@ -89,6 +110,31 @@ void           _juice_mqtt_emit_message           (JuiceMqtt                 *se
                                                    GBytes                    *payload);
 void           _juice_mqtt_emit_connected         (JuiceMqtt                 *self);
 void           _juice_mqtt_emit_auth_failed       (JuiceMqtt                 *self);
+void           _juice_mqtt_emit_subscription_failed (JuiceMqtt               *self,
+                                                   const char                *topic_filter,
+                                                   const GError              *error);
+void           _juice_mqtt_update_state_text      (JuiceMqtt                 *self);
+
+/* juice-mqtt-subscriptions.c */
+gboolean       _juice_mqtt_has_subscription       (JuiceMqtt                 *self,
+                                                   const char                *topic_filter,
+                                                   guint                     *index);
+/* The filters the broker refused on this connection, in subscription order. */
+GPtrArray     *_juice_mqtt_collect_refused        (JuiceMqtt                 *self);
+/* Sends SUBSCRIBE for @filters; returns FALSE when Paho did not take it. */
+gboolean       _juice_mqtt_send_subscribe         (JuiceMqtt                 *self,
+                                                   char * const              *filters,
+                                                   guint                      n_filters,
+                                                   guint                     *request);
+void           _juice_mqtt_handle_suback          (JuiceMqtt                 *self,
+                                                   JuiceMqttEvent            *event);
+/* Whether a filter with @status covers @topic. */
+gboolean       _juice_mqtt_is_covered             (JuiceMqtt                 *self,
+                                                   const char                *topic,
+                                                   JuiceMqttFilterStatus      status);
+JuiceMqttFilterStatus
+               _juice_mqtt_get_filter_status      (JuiceMqtt                 *self,
+                                                   const char                *filter);
 GSource       *_juice_mqtt_add_timeout            (JuiceMqtt                 *self,
                                                    guint                      interval_ms,
                                                    GSourceFunc                func,
@@ -100,6 +146,13 @@ void           _juice_mqtt_connect_now            (JuiceMqtt                 *se
 void           _juice_mqtt_teardown_client        (JuiceMqtt                 *self);
 void           _juice_mqtt_handle_event           (JuiceMqtt                 *self,
                                                    JuiceMqttEvent            *event);
+
+/* juice-mqtt-trust.c */
+gboolean       _juice_mqtt_check_ca_file          (const char                *path,
+                                                   GError                   **error);
+gboolean       _juice_mqtt_trust_prepare          (JuiceMqtt                 *self,
+                                                   GError                   **error);
+void           _juice_mqtt_trust_clear            (JuiceMqtt                 *self);
 
 /* juice-mqtt-link.c */
 JuiceMqttLink *_juice_mqtt_link_new               (JuiceMqtt                 *self,
@@ -114,6 +167,8 @@ gpointer       _juice_mqtt_link_prepare_connect   (JuiceMqttLink             *li
                                                    MQTTAsync_SSLOptions      *ssl);
 gpointer       _juice_mqtt_link_prepare_subscribe (JuiceMqttLink             *link,
                                                    guint                      connection,
+                                                   guint                      request,
+                                                   guint                      n_filters,
                                                    MQTTAsync_responseOptions *response);
 void           _juice_mqtt_link_forget            (gpointer                   token);
 
@@ -122,6 +177,9 @@ void           _juice_mqtt_commands_init          (JuiceMqtt                 *se
 void           _juice_mqtt_handle_reply           (JuiceMqtt                 *self,
                                                    const char                *topic,
                                                    GBytes                    *payload);
+/* Sends the commands that waited for their reply topic's subscription, or
+ * fails them when it was refused. */
+void           _juice_mqtt_commands_update        (JuiceMqtt                 *self);
 void           _juice_mqtt_fail_all_pending       (JuiceMqtt                 *self,
                                                    GQuark                     domain,
                                                    int                        code,

@@ -7,16 +7,13 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "juice-mqtt-private.h"
 
 #define MAX_BUFFERED_MESSAGES   1000      /* published, not yet written out */
-#define MAX_CA_FILE_SIZE        (16 * 1024 * 1024)
 
 G_DEFINE_FINAL_TYPE (JuiceMqtt, juice_mqtt, G_TYPE_OBJECT)
 
@@ -47,6 +44,7 @@ enum {
   MESSAGE,
   CONNECTED,
   AUTH_FAILED,
+  SUBSCRIPTION_FAILED,
   N_SIGNALS
 };
 
@@ -99,7 +97,23 @@ build_state_text (JuiceMqtt *self)
     case JUICE_MQTT_STATE_CONNECTING:
       return g_strdup (_("Connecting…"));
     case JUICE_MQTT_STATE_CONNECTED:
-      return g_strdup (_("Connected"));
+      {
+        g_autoptr(GPtrArray) refused = _juice_mqtt_collect_refused (self);
+
+        if (refused->len == 0)
+          return g_strdup (_("Connected"));
+        if (refused->len == 1)
+          /* Translators: %s is an MQTT topic filter such as /open/account/serial/quota */
+          return g_strdup_printf (_("Connected, but the broker refused the subscription to %s"),
+                                  (const char *) g_ptr_array_index (refused, 0));
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Connected, but the broker refused the subscription "
+                                             "to %s and %u other",
+                                             "Connected, but the broker refused the subscription "
+                                             "to %s and %u others",
+                                             refused->len - 1),
+                                (const char *) g_ptr_array_index (refused, 0), refused->len - 1);
+      }
     case JUICE_MQTT_STATE_RECONNECTING:
       /* Translators: %u is a number of seconds */
       return g_strdup_printf (_("Reconnecting in %u s"), self->retry_seconds);
@@ -145,6 +159,12 @@ _juice_mqtt_set_state (JuiceMqtt      *self,
 }
 
 void
+_juice_mqtt_update_state_text (JuiceMqtt *self)
+{
+  _juice_mqtt_set_state (self, self->state, self->retry_seconds);
+}
+
+void
 _juice_mqtt_emit_message (JuiceMqtt  *self,
                           const char *topic,
                           GBytes     *payload)
@@ -164,31 +184,15 @@ _juice_mqtt_emit_auth_failed (JuiceMqtt *self)
   g_signal_emit (self, signals[AUTH_FAILED], 0);
 }
 
-/* Checks -------------------------------------------------------------------- */
-
-static gboolean
-is_valid_filter (const char *filter)
+void
+_juice_mqtt_emit_subscription_failed (JuiceMqtt    *self,
+                                      const char   *topic_filter,
+                                      const GError *error)
 {
-  const char *level = filter;
-
-  if (filter == NULL || *filter == '\0' || strlen (filter) > 65535 ||
-      !g_utf8_validate (filter, -1, NULL))
-    return FALSE;
-
-  for (;;)
-    {
-      const char *end = strchr (level, '/');
-      gsize len = end ? (gsize) (end - level) : strlen (level);
-
-      if (memchr (level, '#', len) != NULL && (len != 1 || end != NULL))
-        return FALSE;
-      if (memchr (level, '+', len) != NULL && len != 1)
-        return FALSE;
-      if (end == NULL)
-        return TRUE;
-      level = end + 1;
-    }
+  g_signal_emit (self, signals[SUBSCRIPTION_FAILED], 0, topic_filter, error);
 }
+
+/* Checks -------------------------------------------------------------------- */
 
 static gboolean
 is_valid_topic (const char *topic)
@@ -245,26 +249,6 @@ build_uri (JuiceMqtt  *self,
 }
 
 static gboolean
-check_ca_file (const char  *path,
-               GError     **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_CA_FILE_SIZE ||
-      !g_file_get_contents (path, &contents, &length, NULL) ||
-      g_strstr_len (contents, length, "-----BEGIN CERTIFICATE-----") == NULL)
-    {
-      g_set_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG,
-                   _("The CA file %s cannot be read or holds no PEM certificate"), path);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
 is_valid_client_id (const char *id)
 {
   gsize len = id ? strlen (id) : 0;
@@ -305,6 +289,8 @@ juice_mqtt_finalize (GObject *object)
   wipe_string (&self->password);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->filter_status, g_hash_table_unref);
+  g_clear_pointer (&self->requests, g_hash_table_unref);
   g_clear_error (&self->error);
   g_free (self->failure_reason);
   g_free (self->state_text);
@@ -455,6 +441,21 @@ juice_mqtt_class_init (JuiceMqttClass *klass)
   signals[AUTH_FAILED] =
     g_signal_new ("auth-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * JuiceMqtt::subscription-failed:
+   * @topic_filter: the filter the broker refused
+   * @error: why, in JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED
+   *
+   * The broker refused a subscription (it is outside what the account may
+   * read): nothing will arrive on it. "state-text" says so while connected.
+   * The link asks again after every reconnect.
+   */
+  signals[SUBSCRIPTION_FAILED] =
+    g_signal_new ("subscription-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -464,6 +465,8 @@ juice_mqtt_init (JuiceMqtt *self)
   self->port = 8883;
   self->tls = TRUE;
   self->subscriptions = g_ptr_array_new_with_free_func (g_free);
+  self->filter_status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->requests = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_strfreev);
   _juice_mqtt_commands_init (self);
   self->state_text = build_state_text (self);
 }
@@ -638,10 +641,16 @@ juice_mqtt_start (JuiceMqtt  *self,
       return FALSE;
     }
 
-  if (self->tls && self->ca_file != NULL && !check_ca_file (self->ca_file, error))
+  if (self->tls && self->ca_file != NULL && !_juice_mqtt_check_ca_file (self->ca_file, error))
     return FALSE;
 
   _juice_mqtt_teardown_client (self);
+
+  if (!_juice_mqtt_trust_prepare (self, error))
+    {
+      _juice_mqtt_set_state (self, JUICE_MQTT_STATE_DISCONNECTED, 0);
+      return FALSE;
+    }
 
   create_options.MQTTVersion = MQTTVERSION_3_1_1;
   create_options.sendWhileDisconnected = 0;
@@ -723,63 +732,6 @@ juice_mqtt_get_error (JuiceMqtt *self)
   return self->error;
 }
 
-static gboolean
-has_subscription (JuiceMqtt  *self,
-                  const char *topic_filter,
-                  guint      *index)
-{
-  for (guint i = 0; i < self->subscriptions->len; i++)
-    if (strcmp (g_ptr_array_index (self->subscriptions, i), topic_filter) == 0)
-      {
-        if (index != NULL)
-          *index = i;
-        return TRUE;
-      }
-
-  return FALSE;
-}
-
-void
-juice_mqtt_subscribe (JuiceMqtt  *self,
-                      const char *topic_filter)
-{
-  int rc;
-
-  g_return_if_fail (JUICE_IS_MQTT (self));
-  g_return_if_fail (is_valid_filter (topic_filter));
-
-  if (has_subscription (self, topic_filter, NULL))
-    return;
-
-  g_ptr_array_add (self->subscriptions, g_strdup (topic_filter));
-
-  if (self->state == JUICE_MQTT_STATE_CONNECTED)
-    {
-      rc = MQTTAsync_subscribe (self->client, topic_filter, JUICE_MQTT_QOS, NULL);
-      if (rc != MQTTASYNC_SUCCESS)
-        g_debug ("%s: could not subscribe to %s: %s", self->client_id, topic_filter,
-                 MQTTAsync_strerror (rc));
-    }
-}
-
-void
-juice_mqtt_unsubscribe (JuiceMqtt  *self,
-                        const char *topic_filter)
-{
-  guint index;
-
-  g_return_if_fail (JUICE_IS_MQTT (self));
-  g_return_if_fail (topic_filter != NULL);
-
-  if (!has_subscription (self, topic_filter, &index))
-    return;
-
-  g_ptr_array_remove_index (self->subscriptions, index);
-
-  if (self->state == JUICE_MQTT_STATE_CONNECTED)
-    MQTTAsync_unsubscribe (self->client, topic_filter, NULL);
-}
-
 gboolean
 juice_mqtt_publish (JuiceMqtt      *self,
                     const char     *topic,
@@ -842,112 +794,4 @@ juice_mqtt_get_n_unmatched_replies (JuiceMqtt *self)
   g_return_val_if_fail (JUICE_IS_MQTT (self), 0);
 
   return self->n_unmatched_replies;
-}
-
-gboolean
-juice_mqtt_topic_matches (const char *filter,
-                          const char *topic)
-{
-  const char *f = filter;
-  const char *t = topic;
-
-  g_return_val_if_fail (filter != NULL, FALSE);
-  g_return_val_if_fail (topic != NULL, FALSE);
-
-  /* Wildcards do not match the broker's own $SYS topics. */
-  if (topic[0] == '$' && (filter[0] == '+' || filter[0] == '#'))
-    return FALSE;
-
-  for (;;)
-    {
-      const char *f_end = strchr (f, '/');
-      const char *t_end = strchr (t, '/');
-      gsize f_len = f_end ? (gsize) (f_end - f) : strlen (f);
-      gsize t_len = t_end ? (gsize) (t_end - t) : strlen (t);
-
-      if (f_len == 1 && f[0] == '#')
-        return TRUE;
-
-      if (!(f_len == 1 && f[0] == '+') && (f_len != t_len || memcmp (f, t, f_len) != 0))
-        return FALSE;
-
-      if (f_end == NULL || t_end == NULL)
-        /* "a/#" also matches "a" */
-        return f_end == NULL ? t_end == NULL : strcmp (f_end, "/#") == 0;
-
-      f = f_end + 1;
-      t = t_end + 1;
-    }
-}
-
-static gboolean
-is_valid_tool_name (const char *name)
-{
-  if (name == NULL || *name == '\0' || strlen (name) > 32)
-    return FALSE;
-
-  for (const char *p = name; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
-      return FALSE;
-
-  return TRUE;
-}
-
-char *
-juice_mqtt_load_or_create_client_id (const char  *tool_name,
-                                     GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *line = NULL;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!is_valid_tool_name (tool_name))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a valid tool name", tool_name ? tool_name : "");
-      return NULL;
-    }
-
-  dir = g_build_filename (g_get_user_data_dir (), "juice", NULL);
-  basename = g_strdup_printf ("%s-mqtt-client-id", tool_name);
-  path = g_build_filename (dir, basename, NULL);
-
-  if (g_file_get_contents (path, &contents, NULL, &local_error))
-    {
-      g_strstrip (contents);
-      if (is_valid_client_id (contents))
-        return g_steal_pointer (&contents);
-      g_debug ("%s holds no valid client id: making a new one", path);
-    }
-  else if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("Cannot read the MQTT client id: "));
-      return NULL;
-    }
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot create %s: %s"), dir, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  id = g_strdup_printf ("juice-%08x%08x", g_random_int (), g_random_int ());
-  line = g_strconcat (id, "\n", NULL);
-
-  if (!g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
-    return NULL;
-
-  g_debug ("New MQTT client id for %s stored in %s", tool_name, path);
-
-  return g_steal_pointer (&id);
 }

@@ -24,6 +24,7 @@ typedef enum
   JUICE_MQTT_ERROR_TLS,              /* the broker's certificate is not trusted */
   JUICE_MQTT_ERROR_REFUSED,          /* the broker refused the client for another reason */
   JUICE_MQTT_ERROR_CONNECT,          /* could not reach the broker (retried) */
+  JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED, /* the broker refused a subscription (its ACL) */
 } JuiceMqttError;
 
 typedef enum
@@ -56,7 +57,8 @@ G_DECLARE_FINAL_TYPE (JuiceMqtt, juice_mqtt, JUICE, MQTT, GObject)
  * Properties: "host", "port", "client-id", "ca-file", "tls", "user" (the
  * password is no property: it is held in memory only, never logged, wiped
  * when replaced), and read-only "state", "state-text" ("Connected",
- * "Reconnecting in 4 s", "Failed: …") and "retry-seconds".
+ * "Reconnecting in 4 s", "Failed: …", "Connected, but the broker refused
+ * the subscription to …") and "retry-seconds".
  *
  * Signals:
  *  - "message" (const char *topic, GBytes *payload): a message arrived on a
@@ -65,6 +67,11 @@ G_DECLARE_FINAL_TYPE (JuiceMqtt, juice_mqtt, JUICE, MQTT, GObject)
  *  - "connected": after every (re)connect, once the broker acknowledged the
  *    subscriptions. Reports sent while away are not replayed: fetch them.
  *  - "auth-failed": the broker refused the credentials; the link stopped.
+ *  - "subscription-failed" (const char *topic_filter, const GError *error):
+ *    the broker refused a subscription (outside the account's ACL), so
+ *    nothing arrives on it; after every (re)connect that it refuses it, before
+ *    "connected". While connected, "state-text" then says "Connected, but the
+ *    broker refused the subscription to …".
  */
 
 JuiceMqtt      *juice_mqtt_new                   (const char           *host,
@@ -78,8 +85,11 @@ guint           juice_mqtt_get_port              (JuiceMqtt            *self);
 void            juice_mqtt_set_port              (JuiceMqtt            *self,
                                                   guint                 port);
 const char     *juice_mqtt_get_client_id         (JuiceMqtt            *self);
-/* A PEM file of CA certificates trusted in place of the system store; NULL
- * for the system store. */
+/* A PEM file of CA certificates trusted in addition to the system's trust,
+ * never instead of it: the broker's certificate is accepted when a CA of
+ * either signed it. The system's trust is what OpenSSL finds by default,
+ * honouring SSL_CERT_FILE and SSL_CERT_DIR; no path is built in. NULL for the
+ * system's trust alone. Checked (and read) at start. */
 const char     *juice_mqtt_get_ca_file           (JuiceMqtt            *self);
 void            juice_mqtt_set_ca_file           (JuiceMqtt            *self,
                                                   const char           *ca_file);
@@ -123,7 +133,10 @@ gboolean        juice_mqtt_publish               (JuiceMqtt            *self,
 
 /* Publishes @params to /open/<account>/<serial_number>/set with a fresh id
  * and waits for the set_reply carrying the same id (as a string or a
- * number); the reply topic is subscribed when no filter covers it yet.
+ * number). When no granted subscription covers the reply topic, it is
+ * subscribed first and the command goes out only once the broker granted it;
+ * a refusal ends the command at once, unsent, with
+ * JUICE_MQTT_ERROR_SUBSCRIPTION_REFUSED (and "subscription-failed").
  * Completes with TRUE for ack 0, else JUICE_DEVICE_ERROR_REFUSED; with
  * JUICE_DEVICE_ERROR_TIMEOUT after @timeout_ms; G_IO_ERROR_CANCELLED when
  * cancelled or stopped; G_IO_ERROR_NOT_CONNECTED when not connected, and
@@ -147,13 +160,31 @@ guint           juice_mqtt_get_n_dropped         (JuiceMqtt            *self);
  * an unknown or late id, or not a JSON object with an id. */
 guint           juice_mqtt_get_n_unmatched_replies (JuiceMqtt          *self);
 
-/* The client id of this installation for @tool_name ("juice", "juice-ctl"):
- * read from $XDG_DATA_HOME/juice/<tool_name>-mqtt-client-id, created there
- * once ("juice-" and 16 random hex digits). EcoFlow limits how many new
- * client ids an account may use a day, so it is never regenerated while
- * the file holds a valid one. */
-char           *juice_mqtt_load_or_create_client_id (const char        *tool_name,
-                                                     GError           **error);
+/* Client ids. EcoFlow allows an account only a few new client ids a day,
+ * and two connections with one id take over each other's session. So an
+ * installation keeps a pool of at most JUICE_MQTT_CLIENT_ID_POOL_SIZE ids
+ * ("juice-" and 16 hex digits, one file each in
+ * $XDG_DATA_HOME/juice/mqtt-client-ids/, never regenerated while valid),
+ * and each running program holds one of them exclusively (a flock()ed lock
+ * file per id, released when the lease is freed or the process ends,
+ * however it ends). When every id is held, claiming fails with
+ * G_IO_ERROR_BUSY ("4 Juice programs are connected already") rather than
+ * making the pool grow. The ids kept before the pool, one per tool
+ * (juice-mqtt-client-id, juice-ctl-mqtt-client-id), fill its first slots. */
+#define JUICE_MQTT_CLIENT_ID_POOL_SIZE 4
+
+typedef struct _JuiceMqttClientIdLease JuiceMqttClientIdLease;
+
+/* A lease on the first free id of the pool. */
+JuiceMqttClientIdLease *juice_mqtt_client_id_lease_new    (GError                 **error);
+const char             *juice_mqtt_client_id_lease_get_id (JuiceMqttClientIdLease  *lease);
+void                    juice_mqtt_client_id_lease_free   (JuiceMqttClientIdLease  *lease);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JuiceMqttClientIdLease, juice_mqtt_client_id_lease_free)
+
+/* The id this process holds until it ends: the first call leases one, later
+ * calls return the same. What `juice` and `juice-ctl` connect with. */
+char           *juice_mqtt_claim_client_id       (GError              **error);
 
 /* Whether @topic matches the MQTT topic filter @filter (+ and # wildcards). */
 gboolean        juice_mqtt_topic_matches         (const char           *filter,

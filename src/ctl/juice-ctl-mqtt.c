@@ -20,18 +20,16 @@
 #define CONNECT_WAIT_S     10
 #define COMMAND_TIMEOUT_MS 10000
 
-/* juice-ctl keeps a client id of its own: EcoFlow allows few new ones a day. */
+/* One id of the installation's small pool, held until juice-ctl exits, so
+ * that a watch and a set never take over each other's session. */
 static char *
 client_id (void)
 {
   g_autoptr(GError) error = NULL;
-  char *id = juice_mqtt_load_or_create_client_id ("juice-ctl", &error);
+  char *id = juice_mqtt_claim_client_id (&error);
 
   if (id == NULL)
-    {
-      g_debug ("No client id could be kept: %s", error->message);
-      id = g_strdup_printf ("juice-ctl-%08x%08x", g_random_int (), g_random_int ());
-    }
+    exit (juice_ctl_fail (error));
 
   return id;
 }
