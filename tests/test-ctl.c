@@ -13,6 +13,7 @@
 
 #include "fake-cloud.h"
 #include "juice-credentials.h"
+#include "juice-device.h"
 #include "juice-device-profile.h"
 #include "juice-json.h"
 #include "juice-quota-format.h"
@@ -667,6 +668,74 @@ test_set_shared_command (Fixture       *f,
   g_assert_cmpint (value, ==, 1);
 }
 
+/* The params the app builds for @setting = @value on a device that reports
+ * what @sim reports now. */
+static JsonObject *
+app_params (JuiceSimDevice *sim,
+            const char     *name,
+            gint64          value)
+{
+  const JuiceDeviceProfile *profile = juice_device_profile_delta_pro ();
+  const JuiceSettingInfo *setting = juice_device_profile_lookup_setting (profile, name);
+  g_autoptr(JuiceDevice) device = juice_device_new (SN1, profile);
+  g_autoptr(JsonObject) report = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *params;
+  gint64 v;
+
+  for (guint i = 0; i < profile->n_settings; i++)
+    if (juice_sim_device_get_quota_int (sim, profile->settings[i].readback_key, &v))
+      json_object_set_int_member (report, profile->settings[i].readback_key, v);
+  node = json_node_init_object (json_node_alloc (), report);
+  juice_device_apply_report (device, node, &error);
+  g_assert_no_error (error);
+
+  params = juice_device_build_command (device, setting, value, &error);
+  g_assert_no_error (error);
+  return params;
+}
+
+static gboolean
+same_params (JsonObject *a,
+             JsonObject *b)
+{
+  g_autoptr(JsonNode) na = json_node_init_object (json_node_alloc (), a);
+  g_autoptr(JsonNode) nb = json_node_init_object (json_node_alloc (), b);
+
+  return json_node_equal (na, nb);
+}
+
+/* X-Boost "ignored" (0xff): toggling AC output leaves it so, and juice-ctl
+ * sends what the app sends. */
+static void
+test_set_same_as_app (Fixture       *f,
+                      gconstpointer  data)
+{
+  gint64 readbacks[] = { 0, 1, 0xff };
+
+  for (guint i = 0; i < G_N_ELEMENTS (readbacks); i++)
+    {
+      g_autoptr(Run) run = NULL;
+      g_autoptr(JsonObject) sent = NULL;
+      g_autoptr(JsonObject) app = NULL;
+      gint64 value = -1;
+
+      juice_sim_device_set_quota_int (f->sim1, "inv.cfgAcEnabled", 0);
+      juice_sim_device_set_quota_int (f->sim1, "inv.cfgAcXboost", readbacks[i]);
+      app = app_params (f->sim1, "ac-output", 1);
+      fake_cloud_clear_requests (f->fake);
+
+      run = run_ctl (f, &with_keys, "set", "--http", SN1, "ac-output", "on", NULL);
+      g_assert_cmpint (run->status, ==, 0);
+      sent = sent_params (f->fake);
+      g_assert_true (same_params (sent, app));
+      g_assert_cmpint (json_object_get_int_member (sent, "xboost"), ==, readbacks[i]);
+      g_assert_true (juice_sim_device_get_quota_int (f->sim1, "inv.cfgAcXboost", &value));
+      g_assert_cmpint (value, ==, readbacks[i]);
+    }
+}
+
 static void
 test_set_invalid (Fixture       *f,
                   gconstpointer  data)
@@ -1238,6 +1307,7 @@ main (int   argc,
   ADD ("settings", test_settings);
   ADD ("set/confirmed", test_set);
   ADD ("set/shared-command", test_set_shared_command);
+  ADD ("set/same-as-app", test_set_same_as_app);
   ADD ("set/invalid", test_set_invalid);
   ADD ("set/offline", test_set_offline);
   ADD ("set/unconfirmed", test_set_unconfirmed);

@@ -163,6 +163,8 @@ juice_ctl_set (JuiceCtl  *ctl,
   JuiceCloud *cloud;
   gint64 value = 0;
   gint64 shown = 0;
+  gint64 companion = 0;
+  gboolean have_companion = FALSE;
   int wait_s = DEFAULT_WAIT_S;
   gboolean http_only = FALSE;
   gboolean sent = FALSE;
@@ -221,25 +223,28 @@ juice_ctl_set (JuiceCtl  *ctl,
   if (cloud == NULL)
     return juice_ctl_fail (error);
 
-  params = json_object_new ();
-  json_object_set_int_member (params, "cmdSet", setting->cmd_set);
-  json_object_set_int_member (params, "id", setting->cmd_id);
-  json_object_set_int_member (params, setting->param, value);
-
-  /* AC output and X-Boost share a command: send the other's current value
-   * so it does not change. */
-  if (setting->companion_param != NULL)
+  /* AC output and X-Boost share a command: the other one goes out as the
+   * device reports it, and the builder decides what an unknown or "ignored"
+   * readback becomes, as it does for the app. */
+  if (setting->companion_key != NULL)
     {
-      gint64 companion = 0;
+      g_autoptr(GError) read_error = NULL;
 
-      if (!read_value (cloud, serial_number, setting->companion_key, &companion, &error))
+      if (read_value (cloud, serial_number, setting->companion_key, &companion, &read_error))
+        have_companion = TRUE;
+      else if (!g_error_matches (read_error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_NO_DATA))
         {
-          g_prefix_error (&error, _("Could not read %s, needed to change %s: "),
-                          setting->companion_key, setting->name);
+          g_propagate_prefixed_error (&error, g_steal_pointer (&read_error),
+                                      _("Could not read %s, needed to change %s: "),
+                                      setting->companion_key, setting->name);
           return juice_ctl_fail (error);
         }
-      json_object_set_int_member (params, setting->companion_param, companion);
     }
+
+  params = juice_setting_info_build_command (setting, value, have_companion ? &companion : NULL,
+                                             &error);
+  if (params == NULL)
+    return juice_ctl_fail (error);
 
   g_debug ("Setting %s on %s to %" G_GINT64_FORMAT, setting->name, clean_sn, value);
 
