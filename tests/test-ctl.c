@@ -958,6 +958,182 @@ test_usage (Fixture       *f,
   g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
 }
 
+/* Bad arguments are usage errors, found before any request or core call. */
+static void
+test_bad_arguments (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const bad_sns[] = { "", " ", "DCAB Z8", "DCAB\nZ8", "DCAB/../x", "DCAB\x1b[2J" };
+  g_autoptr(Run) negative = NULL;
+  g_autoptr(Run) empty_key = NULL;
+  g_autoptr(Run) key_control = NULL;
+  g_autoptr(Run) time_limit = NULL;
+  g_autoptr(Run) watch_timeout = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_sns); i++)
+    {
+      g_autoptr(Run) quota = run_ctl (f, &with_keys, "quota", bad_sns[i], NULL);
+      g_autoptr(Run) set = run_ctl (f, &with_keys, "set", bad_sns[i], "beep", "on", NULL);
+      g_autoptr(Run) watch = run_ctl (f, &with_keys, "watch", bad_sns[i], "--timeout", "1", NULL);
+
+      g_assert_cmpint (quota->status, ==, 2);
+      g_assert_nonnull (strstr (quota->err, "not a serial number"));
+      g_assert_null (strchr (quota->err, '\x1b'));
+      g_assert_cmpint (set->status, ==, 2);
+      g_assert_nonnull (strstr (set->err, "not a serial number"));
+      g_assert_cmpint (watch->status, ==, 2);
+      g_assert_nonnull (strstr (watch->err, "not a serial number"));
+    }
+
+  /* "--" ends the options: -1 is a value, out of range */
+  negative = run_ctl (f, &with_keys, "set", SN1, "charge-limit", "--", "-1", NULL);
+  g_assert_cmpint (negative->status, ==, 2);
+  g_assert_nonnull (strstr (negative->err, "50..100 %"));
+  g_assert_null (strstr (negative->err, "needs a serial number"));
+
+  empty_key = run_ctl (f, &with_keys, "quota", SN1, "", NULL);
+  g_assert_cmpint (empty_key->status, ==, 2);
+  key_control = run_ctl (f, &with_keys, "quota", SN1, "pd.soc\r\nX-Evil: 1", NULL);
+  g_assert_cmpint (key_control->status, ==, 2);
+
+  time_limit = run_ctl (f, &with_keys, "devices", "--time-limit", "0", NULL);
+  g_assert_cmpint (time_limit->status, ==, 2);
+  watch_timeout = run_ctl (f, &with_keys, "watch", SN1, "--timeout", "-1", NULL);
+  g_assert_cmpint (watch_timeout->status, ==, 2);
+
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
+}
+
+/* A key with a line break never reaches libsoup: refused with exit 2. */
+static void
+test_keys_with_control_characters (Fixture       *f,
+                                   gconstpointer  data)
+{
+  static const char * const bad[] = {
+    FAKE_CLOUD_ACCESS_KEY "\r\n", FAKE_CLOUD_ACCESS_KEY "\nX-Evil: 1", "AK\tX", "AK X", "AK\x7f",
+  };
+  RunOptions login_input = without_keys;
+  g_autoptr(Run) login = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      RunOptions access = with_keys;
+      RunOptions secret = with_keys;
+      g_autoptr(Run) a = NULL;
+      g_autoptr(Run) b = NULL;
+
+      access.access_key = bad[i];
+      a = run_ctl (f, &access, "devices", NULL);
+      g_assert_cmpint (a->status, ==, 2);
+      g_assert_nonnull (strstr (a->err, "JUICE_ACCESS_KEY"));
+      g_assert_nonnull (strstr (a->err, "control character"));
+
+      secret.secret_key = bad[i];
+      b = run_ctl (f, &secret, "quota", SN1, NULL);
+      g_assert_cmpint (b->status, ==, 2);
+      g_assert_nonnull (strstr (b->err, "JUICE_SECRET_KEY"));
+    }
+
+  /* a carriage return inside a typed key is refused, not cut off */
+  login_input.input = "AKfirst\rAKsecond\n" FAKE_CLOUD_SECRET_KEY "\n";
+  login = run_ctl (f, &login_input, "login", NULL);
+  g_assert_cmpint (login->status, ==, 2);
+  g_assert_nonnull (strstr (login->err, "access key"));
+
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
+}
+
+/* A slow service: the command ends within --time-limit and says why. */
+static void
+test_time_limit (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(Run) devices = NULL;
+  g_autoptr(Run) set = NULL;
+  gint64 start;
+  double elapsed;
+
+  fake_cloud_set_delay_ms (f->fake, 20000);
+
+  start = g_get_monotonic_time ();
+  devices = run_ctl (f, &with_keys, "devices", "--time-limit", "6", NULL);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("devices ended after %.1f s", elapsed);
+  g_assert_cmpint (devices->status, ==, 1);
+  /* each attempt 2 s, tried twice */
+  g_assert_nonnull (strstr (devices->err, "EcoFlow did not answer within 2 s (one retry)"));
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 2);
+  g_assert_cmpfloat (elapsed, >=, 4.0);
+  g_assert_cmpfloat (elapsed, <, 6.0 + 3.0);
+
+  /* set: --time-limit plus --wait at most */
+  start = g_get_monotonic_time ();
+  set = run_ctl (f, &with_keys, "set", "--time-limit", "4", "--wait", "2", "--http", SN1,
+                 "beep", "off", NULL);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("set ended after %.1f s", elapsed);
+  g_assert_cmpint (set->status, ==, 1);
+  /* a command is not sent twice */
+  g_assert_nonnull (strstr (set->err, "did not answer the command within 1 s; it was not sent "
+                                      "again"));
+  g_assert_cmpfloat (elapsed, <, 4.0 + 2.0 + 3.0);
+}
+
+/* data: null for the device list says what came back */
+static void
+test_devices_no_data (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Run) run = NULL;
+
+  fake_cloud_fail (f->fake, "GET", FAKE_CLOUD_FAIL_DATA_NULL, -1);
+  run = run_ctl (f, &with_keys, "devices", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "without a device list"));
+  g_assert_null (strstr (run->err, "offline"));
+}
+
+/* Numbers print as the key's type says. */
+static void
+test_quota_types (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Run) named = NULL;
+  g_autoptr(Run) all = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  fake_cloud_set_raw_quota (f->fake, "pd.soc", "1e2");                          /* integer */
+  fake_cloud_set_raw_quota (f->fake, "ems.maxChargeSoc", "\"90\"");             /* integer */
+  fake_cloud_set_raw_quota (f->fake, "pd.beepState", "true");                   /* on/off */
+  fake_cloud_set_raw_quota (f->fake, "pd.lcdBrightness", "12.5");               /* integer */
+
+  named = run_ctl (f, &with_keys, "quota", SN1, "pd.soc", "ems.maxChargeSoc", "pd.beepState",
+                   "pd.lcdBrightness", NULL);
+  g_assert_cmpstr (named->out, ==, "ems.maxChargeSoc=90\npd.soc=100\n");
+  g_assert_nonnull (strstr (named->err, "pd.beepState=true left out"));
+  g_assert_nonnull (strstr (named->err, "pd.lcdBrightness=12.5 left out"));
+  /* keys asked for by name that cannot be shown: exit 1 */
+  g_assert_cmpint (named->status, ==, 1);
+
+  all = run_ctl (f, &with_keys, "quota", SN1, NULL);
+  g_assert_cmpint (all->status, ==, 0);
+  g_assert_true (has_line (all->out, "pd.soc=100"));
+  g_assert_null (strstr (all->out, "pd.beepState="));
+  g_assert_null (strstr (all->out, "pd.lcdBrightness="));
+  g_assert_null (strstr (all->out, "100.0"));
+
+  json = run_ctl (f, &with_keys, "--json", "quota", SN1, "pd.soc", "ems.maxChargeSoc", NULL);
+  root = json_from_string (json->out, NULL);
+  g_assert_nonnull (root);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "pd.soc")), ==,
+                   G_TYPE_INT64);
+  g_assert_cmpint (json_object_get_int_member (object, "pd.soc"), ==, 100);
+  g_assert_cmpint (json_object_get_int_member (object, "ems.maxChargeSoc"), ==, 90);
+}
+
 /* login */
 
 static void
@@ -1315,6 +1491,11 @@ main (int   argc,
   ADD ("errors/service", test_service_errors);
   ADD ("errors/tls", test_tls);
   ADD ("errors/usage", test_usage);
+  ADD ("errors/bad-arguments", test_bad_arguments);
+  ADD ("errors/keys-with-control-characters", test_keys_with_control_characters);
+  ADD ("errors/time-limit", test_time_limit);
+  ADD ("devices/no-data", test_devices_no_data);
+  ADD ("quota/types", test_quota_types);
   ADD ("login/input", test_login_input);
   ADD ("login/keyring", test_login_keyring);
   ADD ("login/no-echo", test_login_no_echo);

@@ -274,7 +274,19 @@ juice_ctl_set (JuiceCtl  *ctl,
     return juice_ctl_fail (error);
 
   if (!sent && !send_command (ctl, cloud, serial_number, params, &error))
-    return juice_ctl_fail (error);
+    {
+      /* A set is not sent twice once it may have arrived: say so. */
+      if (g_error_matches (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_TIMEOUT))
+        {
+          g_printerr (_("juice-ctl: EcoFlow did not answer the command within %u s; it was "
+                        "not sent again, as it may have arrived. Check with “juice-ctl "
+                        "quota %s %s”.\n"),
+                      juice_cloud_get_timeout_ms (cloud) / 1000, clean_sn,
+                      setting->readback_key);
+          return JUICE_CTL_EXIT_ERROR;
+        }
+      return juice_ctl_fail (error);
+    }
 
   /* Without a set_reply, the readback is what says whether the device has it. */
   if (!confirm (ctl, cloud, serial_number, setting, value, wait_s,

@@ -445,8 +445,9 @@ juice_ctl_open_cloud (JuiceCtl  *ctl,
           return NULL;
         }
 
-      /* Bounded: two attempts, each within half the time limit. */
-      attempt_timeout_s = MIN (15, MAX (1, (guint) ctl->time_limit_s / 2));
+      /* Bounded: two attempts and the pause between them (< 1 s) fit in
+       * the time limit. */
+      attempt_timeout_s = MIN (15, MAX (1, ((guint) ctl->time_limit_s - 1) / 2));
       juice_cloud_set_timeout_ms (ctl->cloud, attempt_timeout_s * 1000);
       juice_cloud_set_max_attempts (ctl->cloud, JUICE_CTL_MAX_ATTEMPTS);
     }
@@ -530,7 +531,7 @@ static GOptionEntry global_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print JSON"), NULL },
   { "time-limit", 0, 0, G_OPTION_ARG_INT, NULL,
-    N_("End a command after SECONDS without an answer (default 30; set adds --wait)"),
+    N_("End a command after SECONDS without an answer (default 32; set adds --wait)"),
     N_("SECONDS") },
   { NULL }
 };
@@ -633,9 +634,10 @@ static const char summary[] =
      "The keys come from JUICE_ACCESS_KEY and JUICE_SECRET_KEY when both are set,\n"
      "else from the keyring.\n"
      "\n"
-     "Time: each request to EcoFlow is tried twice at most, each attempt waiting\n"
-     "up to half of --time-limit (at most 15 s); a command ends within --time-limit\n"
-     "(default 30 s; set: plus --wait). watch is bounded by --timeout once connected.\n"
+     "Time: each request to EcoFlow is tried twice at most, each attempt waiting up\n"
+     "to 15 s (less when --time-limit is under 32 s); a whole command ends within\n"
+     "--time-limit (default 32 s; set: plus --wait; watch: until it is connected,\n"
+     "then --timeout bounds it).\n"
      "\n"
      "Exit status: 0 ok; 1 API or network error, no answer in time, or a watch that\n"
      "never connected or met a broker certificate that is not trusted; 2 usage or\n"

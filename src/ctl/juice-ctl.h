@@ -22,9 +22,9 @@ typedef enum
 } JuiceCtlExit;
 
 /* Each request to EcoFlow is tried twice at most, each attempt waiting up to
- * half of --time-limit (at most 15 s); a whole command ends within
+ * (--time-limit - 1) / 2 s, at most 15 s; a whole command ends within
  * --time-limit (set: plus --wait). */
-#define JUICE_CTL_DEFAULT_TIME_LIMIT_S 30
+#define JUICE_CTL_DEFAULT_TIME_LIMIT_S 32
 #define JUICE_CTL_MAX_ATTEMPTS         2
 
 typedef struct
