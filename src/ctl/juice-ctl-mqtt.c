@@ -195,6 +195,7 @@ typedef struct
   guint         printed;
   guint         timeout_id;
   gboolean      ever_connected;
+  gboolean      ready;         /* changes are printed */
   guint         n_auth_failed; /* since the last connect */
   GError       *error;         /* why the watch ends early */
   int           status;        /* its exit status */
@@ -266,6 +267,12 @@ on_mqtt_state (JuiceMqtt  *mqtt,
 {
   const GError *error = juice_mqtt_get_error (mqtt);
 
+  /* "Connected" once the subscriptions stand: see on_mqtt_connected. Not
+   * started yet, or stopped at the end: nothing to say. */
+  if (juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_CONNECTED ||
+      juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_DISCONNECTED)
+    return;
+
   g_printerr ("juice-ctl: %s\n", juice_mqtt_get_state_text (mqtt));
 
   if (juice_mqtt_get_state (mqtt) != JUICE_MQTT_STATE_FAILED || error == NULL)
@@ -284,6 +291,10 @@ on_mqtt_connected (JuiceMqtt *mqtt,
 {
   watch->ever_connected = TRUE;
   watch->n_auth_failed = 0;
+  /* Subscribed: reports reach the watch from here on. Said once the watch
+   * prints them too (see juice_ctl_watch). */
+  if (watch->ready)
+    g_printerr ("juice-ctl: %s\n", juice_mqtt_get_state_text (mqtt));
 }
 
 static void
@@ -425,6 +436,9 @@ juice_ctl_watch (JuiceCtl  *ctl,
     }
 
   g_signal_connect (device, "quota-changed", G_CALLBACK (on_quota_changed), &watch);
+  watch.ready = TRUE;
+  if (juice_mqtt_get_state (watch.mqtt) == JUICE_MQTT_STATE_CONNECTED && watch.ever_connected)
+    g_printerr ("juice-ctl: %s\n", juice_mqtt_get_state_text (watch.mqtt));
   if (timeout_s > 0)
     watch.timeout_id = g_timeout_add_seconds ((guint) timeout_s, watch_timeout_cb, &watch);
 
