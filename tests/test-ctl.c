@@ -1318,18 +1318,19 @@ terminal_read_cb (GObject      *object,
                              G_PRIORITY_DEFAULT, NULL, terminal_read_cb, terminal);
 }
 
+/* Woken by what the terminal shows (terminal_read_cb) or the deadline. */
 static gboolean
 terminal_wait_for (Terminal   *terminal,
                    const char *text)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gboolean expired = FALSE;
+  guint guard = g_timeout_add_seconds (30, too_long_cb, &expired);
 
-  while (strstr (terminal->shown->str, text) == NULL && !terminal->eof &&
-         g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (10000);
-    }
+  while (strstr (terminal->shown->str, text) == NULL && !terminal->eof && !expired)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!expired)
+    g_source_remove (guard);
 
   return strstr (terminal->shown->str, text) != NULL;
 }
@@ -1386,8 +1387,7 @@ test_login_no_echo (Fixture       *f,
   /* the line end is shown, the secret is not */
   terminal_wait_for (&terminal, "keyring");
   g_output_stream_close (input, NULL, NULL);
-  while (!terminal.eof)
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (terminal_wait_for (&terminal, "\x04never shown\x04") || terminal.eof);
   g_subprocess_wait (process, NULL, NULL);
 
   g_test_message ("the terminal showed:\n%s", terminal.shown->str);
