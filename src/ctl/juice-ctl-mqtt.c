@@ -132,7 +132,7 @@ juice_ctl_send_over_mqtt (JuiceCtl     *ctl,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      g_debug ("No MQTT: %s", local_error->message);
+      g_printerr (_("juice-ctl: no live link (%s); sending over HTTP.\n"), local_error->message);
       return TRUE;
     }
 
@@ -143,11 +143,14 @@ juice_ctl_send_over_mqtt (JuiceCtl     *ctl,
 
   if (!juice_mqtt_start (mqtt, &local_error) || !wait_connected (ctl, mqtt, CONNECT_WAIT_S))
     {
-      g_debug ("No MQTT: %s", local_error ? local_error->message
-                                          : juice_mqtt_get_state_text (mqtt));
-      juice_mqtt_stop (mqtt);
       if (g_cancellable_set_error_if_cancelled (ctl->cancellable, error))
-        return FALSE;
+        {
+          juice_mqtt_stop (mqtt);
+          return FALSE;
+        }
+      g_printerr (_("juice-ctl: no live link (%s); sending over HTTP.\n"),
+                  local_error ? local_error->message : juice_mqtt_get_state_text (mqtt));
+      juice_mqtt_stop (mqtt);
       return TRUE;
     }
 

@@ -228,15 +228,18 @@ juice_ctl_set (JuiceCtl  *ctl,
       for (guint i = 0; i < profile->n_settings; i++)
         g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", profile->settings[i].name);
 
-      return juice_ctl_usage (_("Unknown setting “%s”. Settings: %s."), argv[2], names->str);
+      g_autofree char *clean = juice_ctl_clean (argv[2]);
+
+      return juice_ctl_usage (_("Unknown setting “%s”. Settings: %s."), clean, names->str);
     }
 
   if (!juice_setting_info_parse_value (setting, argv[3], &value, &error))
     {
       g_autofree char *allowed = juice_setting_info_describe_values (setting);
+      g_autofree char *clean = juice_ctl_clean (argv[3]);
 
       return juice_ctl_usage (_("Invalid value “%s” for %s: %s (allowed: %s)."),
-                              argv[3], setting->name, error->message, allowed);
+                              clean, setting->name, error->message, allowed);
     }
   wanted_text = juice_setting_info_format_value (setting, value);
 
