@@ -384,6 +384,12 @@ test_set_over_mqtt (Fixture       *f,
   g_assert_cmpuint (fake_cloud_count_requests (f->fake, "PUT", NULL), ==, puts);
 }
 
+static gboolean
+reply_dropped (gpointer data)
+{
+  return sim_broker_device_get_n_dropped_replies (data) > 0;
+}
+
 /* A device that applies the change and reports it but sends no set_reply:
  * the readback confirms the command. */
 static void
@@ -392,6 +398,7 @@ test_set_without_reply (Fixture       *f,
 {
   g_autoptr(Ctl) ctl = NULL;
   guint puts = fake_cloud_count_requests (f->fake, "PUT", NULL);
+  gint64 start = g_get_monotonic_time ();
   gint64 v;
 
   sim_broker_device_set_drop_replies (f->device_link, TRUE);
@@ -402,8 +409,13 @@ test_set_without_reply (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (ctl->process), ==, 0);
   g_assert_nonnull (strstr (ctl->out->str, "charge-limit is now 75 % (confirmed by the device)"));
 
-  /* the reply was left out, the change went over MQTT only, once */
+  /* the reply was left out, the change went over MQTT only, once; the
+   * device's report confirmed it without waiting out the reply's 10 s */
+  g_assert_true (wait_until (reply_dropped, f->device_link, DEADLINE_S));
   g_assert_cmpuint (sim_broker_device_get_n_dropped_replies (f->device_link), ==, 1);
+  g_assert_cmpuint (sim_broker_device_get_n_commands (f->device_link), ==, 1);
+  g_assert_nonnull (strstr (ctl->err->str, "the device reported the change"));
+  g_assert_cmpfloat ((g_get_monotonic_time () - start) / 1e6, <, 10.0);
   g_assert_cmpuint (fake_cloud_count_requests (f->fake, "PUT", NULL), ==, puts);
   g_assert_true (juice_sim_device_get_quota_int (f->sim, "ems.maxChargeSoc", &v));
   g_assert_cmpint (v, ==, 75);

@@ -91,10 +91,68 @@ wait_connected (JuiceCtl  *ctl,
   return juice_mqtt_get_state (mqtt) == JUICE_MQTT_STATE_CONNECTED;
 }
 
+typedef struct
+{
+  const char   *readback_key;
+  gint64        wanted;
+  GCancellable *command;     /* the wait for set_reply */
+  gboolean      seen;        /* a report showed the wanted value */
+} ReportWatch;
+
+#define MAX_REPORT_BYTES (64 * 1024)
+
+/* A report from the device (untrusted) that shows the wanted value ends
+ * the wait for a set_reply: the device has the change. */
+static void
+on_report (JuiceMqtt   *mqtt,
+           const char  *topic,
+           GBytes      *payload,
+           ReportWatch *watch)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObjectIter iter;
+  JsonNode *params, *node;
+  const char *member;
+  gsize len;
+  const char *data = g_bytes_get_data (payload, &len);
+
+  if (!g_str_has_suffix (topic, "/quota") ||
+      !(root = juice_json_parse (data ? data : "", len, MAX_REPORT_BYTES, 8, NULL)) ||
+      !JSON_NODE_HOLDS_OBJECT (root) ||
+      !(params = json_object_get_member (json_node_get_object (root), "params")) ||
+      !JSON_NODE_HOLDS_OBJECT (params))
+    return;
+
+  json_object_iter_init (&iter, json_node_get_object (params));
+  while (json_object_iter_next (&iter, &member, &node))
+    {
+      gint64 value;
+
+      if (g_ascii_strcasecmp (member, watch->readback_key) == 0 &&
+          JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+          (value = json_node_get_int (node)) == watch->wanted)
+        {
+          g_debug ("The device reported %s = %" G_GINT64_FORMAT, member, value);
+          watch->seen = TRUE;
+          g_cancellable_cancel (watch->command);
+        }
+    }
+}
+
+static void
+cancel_command (GCancellable *cancellable,
+                GCancellable *command)
+{
+  g_cancellable_cancel (command);
+}
+
 /**
  * juice_ctl_send_over_mqtt:
  * @sent: (out): whether the device got the command over MQTT
- * @no_reply: (out): whether it went out but no set_reply came in time
+ * @readback_key: the key that shows the setting; a report showing @wanted
+ *   there ends the wait for the set_reply
+ * @no_reply: (out): whether it went out but no set_reply came (in time, or
+ *   before a report showed the change)
  *
  * Sends @params on /set and waits for the matching set_reply. When the link
  * cannot be had (no certification, broker unreachable), returns TRUE with
@@ -107,10 +165,16 @@ juice_ctl_send_over_mqtt (JuiceCtl     *ctl,
                           JuiceCloud   *cloud,
                           const char   *serial_number,
                           JsonObject   *params,
+                          const char   *readback_key,
+                          gint64        wanted,
                           gboolean     *sent,
                           gboolean     *no_reply,
                           GError      **error)
 {
+  g_autoptr(GCancellable) command = g_cancellable_new ();
+  g_autofree char *quota_topic = NULL;
+  ReportWatch report = { readback_key, wanted, command, FALSE };
+  gulong cancel_id;
   g_autoptr(JuiceCloudCertification) certification = NULL;
   g_autoptr(JuiceMqtt) mqtt = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -140,6 +204,9 @@ juice_ctl_send_over_mqtt (JuiceCtl     *ctl,
   mqtt = juice_mqtt_new (certification->host, certification->port, id);
   juice_mqtt_set_ca_file (mqtt, ctl->ca_file);
   juice_mqtt_set_credentials (mqtt, certification->account, certification->password);
+  quota_topic = g_strdup_printf ("/open/%s/%s/quota", certification->account, serial_number);
+  juice_mqtt_subscribe (mqtt, quota_topic);
+  g_signal_connect (mqtt, "message", G_CALLBACK (on_report), &report);
 
   if (!juice_mqtt_start (mqtt, &local_error) || !wait_connected (ctl, mqtt, CONNECT_WAIT_S))
     {
@@ -154,11 +221,24 @@ juice_ctl_send_over_mqtt (JuiceCtl     *ctl,
       return TRUE;
     }
 
+  cancel_id = g_cancellable_connect (ctl->cancellable, G_CALLBACK (cancel_command), command,
+                                     NULL);
   juice_mqtt_send_command_async (mqtt, certification->account, serial_number, params,
-                                 COMMAND_TIMEOUT_MS, ctl->cancellable, juice_ctl_wait_cb, &wait);
+                                 COMMAND_TIMEOUT_MS, command, juice_ctl_wait_cb, &wait);
   ok = juice_mqtt_send_command_finish (mqtt, juice_ctl_wait (&wait), &local_error);
   juice_ctl_wait_clear (&wait);
+  g_cancellable_disconnect (ctl->cancellable, cancel_id);
+  g_signal_handlers_disconnect_by_data (mqtt, &report);
   juice_mqtt_stop (mqtt);
+
+  /* The device showed the change before (or instead of) its set_reply. */
+  if (!ok && report.seen && !g_cancellable_is_cancelled (ctl->cancellable))
+    {
+      g_debug ("Sent over MQTT; the device reported the change, no set_reply yet");
+      *sent = TRUE;
+      *no_reply = TRUE;
+      return TRUE;
+    }
 
   if (ok)
     {

@@ -272,7 +272,8 @@ juice_ctl_set (JuiceCtl  *ctl,
 
   g_debug ("Setting %s on %s to %" G_GINT64_FORMAT, setting->name, clean_sn, value);
 
-  if (!http_only && !juice_ctl_send_over_mqtt (ctl, cloud, serial_number, params, &sent,
+  if (!http_only && !juice_ctl_send_over_mqtt (ctl, cloud, serial_number, params,
+                                               setting->readback_key, value, &sent,
                                                &no_reply, &error))
     return juice_ctl_fail (error);
 

@@ -107,6 +107,8 @@ gboolean      juice_ctl_send_over_mqtt   (JuiceCtl      *ctl,
                                           JuiceCloud    *cloud,
                                           const char    *serial_number,
                                           JsonObject    *params,
+                                          const char    *readback_key,
+                                          gint64         wanted,
                                           gboolean      *sent,
                                           gboolean      *no_reply,
                                           GError       **error);
