@@ -21,9 +21,6 @@
 /* Fresh broker credentials are fetched once per refusal; a second refusal
  * in a row means the account itself is the problem. */
 #define MAX_CREDENTIAL_RENEWALS 1
-/* How long connect_async waits for the live link before it fetches quota/all
- * over HTTP anyway (a broker that does not answer). */
-#define CONNECT_LINK_WAIT_S     5
 
 typedef struct
 {
@@ -47,14 +44,13 @@ struct _JuiceAccount
   char         *topic_prefix;    /* "/open/<account>/" */
   char         *link_state;
   char         *only_serial_number; /* NULL: every device of the account */
-  GTask        *connect_task;       /* connect_async waiting for the link's first outcome */
-  GSource      *connect_wait;       /* ... at most this long */
 
   /* state */
   guint         silence_seconds;
   guint         n_ignored;
   guint         n_renewals;
   guint         renewing : 1;
+  guint         connect_fetched : 1;  /* the first "connected" needs no fetch of its own */
 };
 
 static void juice_account_transport_iface_init (JuiceTransportInterface *iface);
@@ -324,35 +320,22 @@ sync_link_state (JuiceAccount *self)
   set_link_state (self, juice_mqtt_get_state_text (self->mqtt));
 }
 
-static void connect_fetch_quotas (JuiceAccount *self);
-
 static void
 on_connected (JuiceMqtt    *mqtt,
               JuiceAccount *self)
 {
   self->n_renewals = 0;
 
-  /* connect_async waited for this: its fetch is this connect's. */
-  if (self->connect_task != NULL)
+  /* connect_async fetched quota/all as it started the link: once per
+   * (re)connect, not twice at start. */
+  if (self->connect_fetched)
     {
-      connect_fetch_quotas (self);
+      self->connect_fetched = FALSE;
       return;
     }
 
   g_debug ("Live link up: fetching every device's quotas");
   juice_account_refresh (self);
-}
-
-static void
-on_first_state (JuiceAccount *self)
-{
-  JuiceMqttState state = juice_mqtt_get_state (self->mqtt);
-
-  /* The first attempt was lost or refused: the values come over HTTP now. */
-  if (self->connect_task != NULL &&
-      (state == JUICE_MQTT_STATE_RECONNECTING || state == JUICE_MQTT_STATE_FAILED ||
-       state == JUICE_MQTT_STATE_DISCONNECTED))
-    connect_fetch_quotas (self);
 }
 
 static void start_link (JuiceAccount            *self,
@@ -431,8 +414,6 @@ start_link (JuiceAccount            *self,
       g_signal_connect_object (self->mqtt, "auth-failed", G_CALLBACK (on_auth_failed), self, 0);
       g_signal_connect_object (self->mqtt, "notify::state-text", G_CALLBACK (sync_link_state),
                                self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->mqtt, "notify::state", G_CALLBACK (on_first_state),
-                               self, G_CONNECT_SWAPPED);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MQTT]);
     }
   else
@@ -484,52 +465,6 @@ connect_quotas_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
-static gboolean
-connect_wait_cb (gpointer user_data)
-{
-  JuiceAccount *self = user_data;
-
-  g_debug ("The live link is slow to come: fetching quotas over HTTP");
-  connect_fetch_quotas (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Fetches quota/all for connect_async: once the link is subscribed (so no
- * report falls between the fetch and the subscription, and "connected"
- * needs no second fetch), or at once when there is no link to wait for. */
-static void
-connect_fetch_quotas (JuiceAccount *self)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
-  ConnectData *data;
-  GHashTableIter iter;
-  const char *serial_number;
-
-  if (self->connect_wait != NULL)
-    {
-      g_source_destroy (self->connect_wait);
-      g_clear_pointer (&self->connect_wait, g_source_unref);
-    }
-
-  if (task == NULL)
-    return;
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  data = g_task_get_task_data (task);
-  data->pending = g_hash_table_size (self->slots);
-  if (data->pending == 0)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  g_hash_table_iter_init (&iter, self->slots);
-  while (g_hash_table_iter_next (&iter, (gpointer *)&serial_number, NULL))
-    fetch_all_quotas (self, serial_number, connect_quotas_cb, g_object_ref (task));
-}
-
 static void
 connect_certification_cb (GObject      *object,
                           GAsyncResult *result,
@@ -537,8 +472,11 @@ connect_certification_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   JuiceAccount *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
   g_autoptr(JuiceCloudCertification) certification = NULL;
   g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  const char *serial_number;
 
   certification = juice_cloud_get_certification_finish (JUICE_CLOUD (object), result, &error);
   if (certification == NULL)
@@ -549,21 +487,22 @@ connect_certification_cb (GObject      *object,
       set_link_state (self, text);
     }
   else
-    start_link (self, certification);
-
-  g_assert (self->connect_task == NULL);
-  self->connect_task = g_steal_pointer (&task);
-
-  if (self->mqtt != NULL && juice_mqtt_get_state (self->mqtt) == JUICE_MQTT_STATE_CONNECTING)
     {
-      self->connect_wait = g_timeout_source_new_seconds (CONNECT_LINK_WAIT_S);
-      g_source_set_callback (self->connect_wait, connect_wait_cb, self, NULL);
-      g_source_set_static_name (self->connect_wait, "[juice-account] connect wait");
-      g_source_attach (self->connect_wait, g_task_get_context (self->connect_task));
+      start_link (self, certification);
+      self->connect_fetched = self->mqtt != NULL &&
+                              juice_mqtt_get_state (self->mqtt) == JUICE_MQTT_STATE_CONNECTING;
+    }
+
+  data->pending = g_hash_table_size (self->slots);
+  if (data->pending == 0)
+    {
+      g_task_return_boolean (task, TRUE);
       return;
     }
 
-  connect_fetch_quotas (self);
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&serial_number, NULL))
+    fetch_all_quotas (self, serial_number, connect_quotas_cb, g_object_ref (task));
 }
 
 static void
@@ -642,16 +581,6 @@ juice_account_disconnect (JuiceAccount *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-
-  /* A connect still waiting for the link ends here. */
-  if (self->connect_task != NULL)
-    {
-      g_autoptr(GTask) task = g_steal_pointer (&self->connect_task);
-
-      connect_fetch_quotas (self);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("Disconnected while connecting"));
-    }
 
   if (self->mqtt != NULL)
     juice_mqtt_stop (self->mqtt);
