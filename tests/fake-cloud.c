@@ -47,6 +47,8 @@ struct _FakeCloud
   guint       delay_ms;
   guint       n_arrived;      /* requests received, delayed or not */
   gint64      skew_ms;
+  GHashTable *quota_all_counts; /* sn -> quota/all requests (GUINT_TO_POINTER) */
+  JsonObject *raw_quotas;       /* key -> value served in place of the device's */
 
   /* What certification answers: the MQTT broker the devices talk through. */
   char       *mqtt_host;
@@ -526,14 +528,34 @@ serve_device_list (FakeCloud         *self,
 }
 
 static void
+override_quotas (FakeCloud  *self,
+                 JsonObject *quotas)
+{
+  JsonObjectIter iter;
+  const char *key;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, self->raw_quotas);
+  while (json_object_iter_next (&iter, &key, &value))
+    if (json_object_has_member (quotas, key))
+      json_object_set_member (quotas, key, json_node_copy (value));
+}
+
+static void
 serve_quota_all (FakeCloud         *self,
                  FakeCloudRequest  *record,
                  SoupServerMessage *message,
                  GHashTable        *query)
 {
-  JuiceSimDevice *sim = find_device (self, query ? g_hash_table_lookup (query, "sn") : NULL);
+  const char *sn = query ? g_hash_table_lookup (query, "sn") : NULL;
+  JuiceSimDevice *sim = find_device (self, sn);
   g_autoptr(JsonObject) quotas = NULL;
   g_autoptr(JsonNode) data = NULL;
+
+  if (sn != NULL)
+    g_hash_table_insert (self->quota_all_counts, g_strdup (sn),
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->quota_all_counts,
+                                                                                  sn)) + 1));
 
   if (sim == NULL)
     {
@@ -550,6 +572,7 @@ serve_quota_all (FakeCloud         *self,
     }
 
   quotas = juice_sim_device_dup_all_quotas (sim);
+  override_quotas (self, quotas);
   data = json_node_init_object (json_node_alloc (), quotas);
   respond_data (record, message, data);
 }
@@ -608,6 +631,7 @@ serve_quota_get (FakeCloud         *self,
     }
 
   values = juice_sim_device_dup_quotas (sim, (const char * const *) keys->pdata);
+  override_quotas (self, values);
   data = json_node_init_object (json_node_alloc (), values);
   respond_data (record, message, data);
 }
@@ -874,6 +898,8 @@ fake_cloud_new_internal (GTlsCertificate *certificate)
   self->raw_devices = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) fake_cloud_request_free);
+  self->quota_all_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->raw_quotas = json_object_new ();
   g_queue_init (&self->failures);
 
   self->server = soup_server_new ("tls-certificate", certificate, NULL);
@@ -941,6 +967,8 @@ fake_cloud_free (FakeCloud *self)
   g_ptr_array_unref (self->raw_devices);
   g_hash_table_unref (self->seen);
   g_ptr_array_unref (self->requests);
+  g_hash_table_unref (self->quota_all_counts);
+  json_object_unref (self->raw_quotas);
   g_free (self->base_url);
   g_free (self->mqtt_host);
   g_free (self->mqtt_account);
@@ -1073,4 +1101,22 @@ fake_cloud_set_certification (FakeCloud  *self,
   self->mqtt_account = g_strdup (account);
   g_free (self->mqtt_password);
   self->mqtt_password = g_strdup (password);
+}
+
+guint
+fake_cloud_count_quota_all (FakeCloud  *self,
+                            const char *serial_number)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->quota_all_counts, serial_number));
+}
+
+void
+fake_cloud_set_raw_quota (FakeCloud  *self,
+                          const char *key,
+                          const char *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  json_object_set_member (self->raw_quotas, key, g_steal_pointer (&node));
 }

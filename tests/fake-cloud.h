@@ -103,6 +103,15 @@ guint           fake_cloud_count_requests  (FakeCloud            *self,
                                             const char           *method,
                                             const char           *path);
 void            fake_cloud_clear_requests  (FakeCloud            *self);
+/* quota/all requests for @serial_number since the start (clear_requests
+ * leaves them). */
+guint           fake_cloud_count_quota_all (FakeCloud            *self,
+                                            const char           *serial_number);
+/* Serves @json (a JSON literal, "true", "1e2") as @key's value in quota/all
+ * and quota answers of every device that reports @key. */
+void            fake_cloud_set_raw_quota   (FakeCloud            *self,
+                                            const char           *key,
+                                            const char           *json);
 /* Requests received so far, including delayed ones not answered yet. */
 guint           fake_cloud_get_n_arrived   (FakeCloud            *self);
 

@@ -28,6 +28,8 @@ struct _SimBrokerDevice
   guint           n_lost;
   guint           next_message_id;
   gboolean        reply_id_as_number;
+  gboolean        drop_replies;
+  guint           n_dropped_replies;
 };
 
 static gboolean
@@ -122,6 +124,14 @@ on_reply (JuiceSimDevice  *sim,
   json_object_set_object_member (object, "data", g_steal_pointer (&data));
 
   g_hash_table_remove (self->commands, command_id);
+
+  /* The change is applied and reported; only the reply goes missing. */
+  if (self->drop_replies)
+    {
+      self->n_dropped_replies++;
+      return;
+    }
+
   publish_object (self, "set_reply", object);
 }
 
@@ -325,4 +335,17 @@ sim_broker_device_publish_reply (SimBrokerDevice  *self,
                           "\"data\":{\"cmdSet\":32,\"id\":66,\"ack\":%d}}", id_json, ack);
 
   return sim_broker_device_publish_raw (self, "set_reply", text, strlen (text), error);
+}
+
+void
+sim_broker_device_set_drop_replies (SimBrokerDevice *self,
+                                    gboolean         drop)
+{
+  self->drop_replies = !!drop;
+}
+
+guint
+sim_broker_device_get_n_dropped_replies (SimBrokerDevice *self)
+{
+  return self->n_dropped_replies;
 }

@@ -46,6 +46,12 @@ guint            sim_broker_device_get_n_connected      (SimBrokerDevice   *self
 void             sim_broker_device_set_reply_id_as_number (SimBrokerDevice *self,
                                                            gboolean         as_number);
 
+/* Applies commands and reports the change but publishes no set_reply, as
+ * some devices do; counts the replies left out. */
+void             sim_broker_device_set_drop_replies     (SimBrokerDevice   *self,
+                                                         gboolean           drop);
+guint            sim_broker_device_get_n_dropped_replies (SimBrokerDevice  *self);
+
 /* Commands received on /set (well-formed or not), and the last well-formed
  * one as it came (borrowed; NULL before the first). */
 guint            sim_broker_device_get_n_commands       (SimBrokerDevice   *self);

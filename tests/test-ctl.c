@@ -13,6 +13,7 @@
 
 #include "fake-cloud.h"
 #include "juice-credentials.h"
+#include "juice-device.h"
 #include "juice-device-profile.h"
 #include "juice-json.h"
 #include "juice-quota-format.h"
@@ -667,6 +668,74 @@ test_set_shared_command (Fixture       *f,
   g_assert_cmpint (value, ==, 1);
 }
 
+/* The params the app builds for @setting = @value on a device that reports
+ * what @sim reports now. */
+static JsonObject *
+app_params (JuiceSimDevice *sim,
+            const char     *name,
+            gint64          value)
+{
+  const JuiceDeviceProfile *profile = juice_device_profile_delta_pro ();
+  const JuiceSettingInfo *setting = juice_device_profile_lookup_setting (profile, name);
+  g_autoptr(JuiceDevice) device = juice_device_new (SN1, profile);
+  g_autoptr(JsonObject) report = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *params;
+  gint64 v;
+
+  for (guint i = 0; i < profile->n_settings; i++)
+    if (juice_sim_device_get_quota_int (sim, profile->settings[i].readback_key, &v))
+      json_object_set_int_member (report, profile->settings[i].readback_key, v);
+  node = json_node_init_object (json_node_alloc (), report);
+  juice_device_apply_report (device, node, &error);
+  g_assert_no_error (error);
+
+  params = juice_device_build_command (device, setting, value, &error);
+  g_assert_no_error (error);
+  return params;
+}
+
+static gboolean
+same_params (JsonObject *a,
+             JsonObject *b)
+{
+  g_autoptr(JsonNode) na = json_node_init_object (json_node_alloc (), a);
+  g_autoptr(JsonNode) nb = json_node_init_object (json_node_alloc (), b);
+
+  return json_node_equal (na, nb);
+}
+
+/* X-Boost "ignored" (0xff): toggling AC output leaves it so, and juice-ctl
+ * sends what the app sends. */
+static void
+test_set_same_as_app (Fixture       *f,
+                      gconstpointer  data)
+{
+  gint64 readbacks[] = { 0, 1, 0xff };
+
+  for (guint i = 0; i < G_N_ELEMENTS (readbacks); i++)
+    {
+      g_autoptr(Run) run = NULL;
+      g_autoptr(JsonObject) sent = NULL;
+      g_autoptr(JsonObject) app = NULL;
+      gint64 value = -1;
+
+      juice_sim_device_set_quota_int (f->sim1, "inv.cfgAcEnabled", 0);
+      juice_sim_device_set_quota_int (f->sim1, "inv.cfgAcXboost", readbacks[i]);
+      app = app_params (f->sim1, "ac-output", 1);
+      fake_cloud_clear_requests (f->fake);
+
+      run = run_ctl (f, &with_keys, "set", "--http", SN1, "ac-output", "on", NULL);
+      g_assert_cmpint (run->status, ==, 0);
+      sent = sent_params (f->fake);
+      g_assert_true (same_params (sent, app));
+      g_assert_cmpint (json_object_get_int_member (sent, "xboost"), ==, readbacks[i]);
+      g_assert_true (juice_sim_device_get_quota_int (f->sim1, "inv.cfgAcXboost", &value));
+      g_assert_cmpint (value, ==, readbacks[i]);
+    }
+}
+
 static void
 test_set_invalid (Fixture       *f,
                   gconstpointer  data)
@@ -889,6 +958,182 @@ test_usage (Fixture       *f,
   g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
 }
 
+/* Bad arguments are usage errors, found before any request or core call. */
+static void
+test_bad_arguments (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const bad_sns[] = { "", " ", "DCAB Z8", "DCAB\nZ8", "DCAB/../x", "DCAB\x1b[2J" };
+  g_autoptr(Run) negative = NULL;
+  g_autoptr(Run) empty_key = NULL;
+  g_autoptr(Run) key_control = NULL;
+  g_autoptr(Run) time_limit = NULL;
+  g_autoptr(Run) watch_timeout = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_sns); i++)
+    {
+      g_autoptr(Run) quota = run_ctl (f, &with_keys, "quota", bad_sns[i], NULL);
+      g_autoptr(Run) set = run_ctl (f, &with_keys, "set", bad_sns[i], "beep", "on", NULL);
+      g_autoptr(Run) watch = run_ctl (f, &with_keys, "watch", bad_sns[i], "--timeout", "1", NULL);
+
+      g_assert_cmpint (quota->status, ==, 2);
+      g_assert_nonnull (strstr (quota->err, "not a serial number"));
+      g_assert_null (strchr (quota->err, '\x1b'));
+      g_assert_cmpint (set->status, ==, 2);
+      g_assert_nonnull (strstr (set->err, "not a serial number"));
+      g_assert_cmpint (watch->status, ==, 2);
+      g_assert_nonnull (strstr (watch->err, "not a serial number"));
+    }
+
+  /* "--" ends the options: -1 is a value, out of range */
+  negative = run_ctl (f, &with_keys, "set", SN1, "charge-limit", "--", "-1", NULL);
+  g_assert_cmpint (negative->status, ==, 2);
+  g_assert_nonnull (strstr (negative->err, "50..100 %"));
+  g_assert_null (strstr (negative->err, "needs a serial number"));
+
+  empty_key = run_ctl (f, &with_keys, "quota", SN1, "", NULL);
+  g_assert_cmpint (empty_key->status, ==, 2);
+  key_control = run_ctl (f, &with_keys, "quota", SN1, "pd.soc\r\nX-Evil: 1", NULL);
+  g_assert_cmpint (key_control->status, ==, 2);
+
+  time_limit = run_ctl (f, &with_keys, "devices", "--time-limit", "0", NULL);
+  g_assert_cmpint (time_limit->status, ==, 2);
+  watch_timeout = run_ctl (f, &with_keys, "watch", SN1, "--timeout", "-1", NULL);
+  g_assert_cmpint (watch_timeout->status, ==, 2);
+
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
+}
+
+/* A key with a line break never reaches libsoup: refused with exit 2. */
+static void
+test_keys_with_control_characters (Fixture       *f,
+                                   gconstpointer  data)
+{
+  static const char * const bad[] = {
+    FAKE_CLOUD_ACCESS_KEY "\r\n", FAKE_CLOUD_ACCESS_KEY "\nX-Evil: 1", "AK\tX", "AK X", "AK\x7f",
+  };
+  RunOptions login_input = without_keys;
+  g_autoptr(Run) login = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      RunOptions access = with_keys;
+      RunOptions secret = with_keys;
+      g_autoptr(Run) a = NULL;
+      g_autoptr(Run) b = NULL;
+
+      access.access_key = bad[i];
+      a = run_ctl (f, &access, "devices", NULL);
+      g_assert_cmpint (a->status, ==, 2);
+      g_assert_nonnull (strstr (a->err, "JUICE_ACCESS_KEY"));
+      g_assert_nonnull (strstr (a->err, "control character"));
+
+      secret.secret_key = bad[i];
+      b = run_ctl (f, &secret, "quota", SN1, NULL);
+      g_assert_cmpint (b->status, ==, 2);
+      g_assert_nonnull (strstr (b->err, "JUICE_SECRET_KEY"));
+    }
+
+  /* a carriage return inside a typed key is refused, not cut off */
+  login_input.input = "AKfirst\rAKsecond\n" FAKE_CLOUD_SECRET_KEY "\n";
+  login = run_ctl (f, &login_input, "login", NULL);
+  g_assert_cmpint (login->status, ==, 2);
+  g_assert_nonnull (strstr (login->err, "access key"));
+
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
+}
+
+/* A slow service: the command ends within --time-limit and says why. */
+static void
+test_time_limit (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(Run) devices = NULL;
+  g_autoptr(Run) set = NULL;
+  gint64 start;
+  double elapsed;
+
+  fake_cloud_set_delay_ms (f->fake, 20000);
+
+  start = g_get_monotonic_time ();
+  devices = run_ctl (f, &with_keys, "devices", "--time-limit", "6", NULL);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("devices ended after %.1f s", elapsed);
+  g_assert_cmpint (devices->status, ==, 1);
+  /* each attempt 2 s, tried twice */
+  g_assert_nonnull (strstr (devices->err, "EcoFlow did not answer within 2 s (one retry)"));
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 2);
+  g_assert_cmpfloat (elapsed, >=, 4.0);
+  g_assert_cmpfloat (elapsed, <, 6.0 + 3.0);
+
+  /* set: --time-limit plus --wait at most */
+  start = g_get_monotonic_time ();
+  set = run_ctl (f, &with_keys, "set", "--time-limit", "4", "--wait", "2", "--http", SN1,
+                 "beep", "off", NULL);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("set ended after %.1f s", elapsed);
+  g_assert_cmpint (set->status, ==, 1);
+  /* a command is not sent twice */
+  g_assert_nonnull (strstr (set->err, "did not answer the command within 1 s; it was not sent "
+                                      "again"));
+  g_assert_cmpfloat (elapsed, <, 4.0 + 2.0 + 3.0);
+}
+
+/* data: null for the device list says what came back */
+static void
+test_devices_no_data (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Run) run = NULL;
+
+  fake_cloud_fail (f->fake, "GET", FAKE_CLOUD_FAIL_DATA_NULL, -1);
+  run = run_ctl (f, &with_keys, "devices", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "without a device list"));
+  g_assert_null (strstr (run->err, "offline"));
+}
+
+/* Numbers print as the key's type says. */
+static void
+test_quota_types (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Run) named = NULL;
+  g_autoptr(Run) all = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  fake_cloud_set_raw_quota (f->fake, "pd.soc", "1e2");                          /* integer */
+  fake_cloud_set_raw_quota (f->fake, "ems.maxChargeSoc", "\"90\"");             /* integer */
+  fake_cloud_set_raw_quota (f->fake, "pd.beepState", "true");                   /* on/off */
+  fake_cloud_set_raw_quota (f->fake, "pd.lcdBrightness", "12.5");               /* integer */
+
+  named = run_ctl (f, &with_keys, "quota", SN1, "pd.soc", "ems.maxChargeSoc", "pd.beepState",
+                   "pd.lcdBrightness", NULL);
+  g_assert_cmpstr (named->out, ==, "ems.maxChargeSoc=90\npd.soc=100\n");
+  g_assert_nonnull (strstr (named->err, "pd.beepState=true left out"));
+  g_assert_nonnull (strstr (named->err, "pd.lcdBrightness=12.5 left out"));
+  /* keys asked for by name that cannot be shown: exit 1 */
+  g_assert_cmpint (named->status, ==, 1);
+
+  all = run_ctl (f, &with_keys, "quota", SN1, NULL);
+  g_assert_cmpint (all->status, ==, 0);
+  g_assert_true (has_line (all->out, "pd.soc=100"));
+  g_assert_null (strstr (all->out, "pd.beepState="));
+  g_assert_null (strstr (all->out, "pd.lcdBrightness="));
+  g_assert_null (strstr (all->out, "100.0"));
+
+  json = run_ctl (f, &with_keys, "--json", "quota", SN1, "pd.soc", "ems.maxChargeSoc", NULL);
+  root = json_from_string (json->out, NULL);
+  g_assert_nonnull (root);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "pd.soc")), ==,
+                   G_TYPE_INT64);
+  g_assert_cmpint (json_object_get_int_member (object, "pd.soc"), ==, 100);
+  g_assert_cmpint (json_object_get_int_member (object, "ems.maxChargeSoc"), ==, 90);
+}
+
 /* login */
 
 static void
@@ -1073,18 +1318,19 @@ terminal_read_cb (GObject      *object,
                              G_PRIORITY_DEFAULT, NULL, terminal_read_cb, terminal);
 }
 
+/* Woken by what the terminal shows (terminal_read_cb) or the deadline. */
 static gboolean
 terminal_wait_for (Terminal   *terminal,
                    const char *text)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gboolean expired = FALSE;
+  guint guard = g_timeout_add_seconds (30, too_long_cb, &expired);
 
-  while (strstr (terminal->shown->str, text) == NULL && !terminal->eof &&
-         g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (10000);
-    }
+  while (strstr (terminal->shown->str, text) == NULL && !terminal->eof && !expired)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!expired)
+    g_source_remove (guard);
 
   return strstr (terminal->shown->str, text) != NULL;
 }
@@ -1141,8 +1387,7 @@ test_login_no_echo (Fixture       *f,
   /* the line end is shown, the secret is not */
   terminal_wait_for (&terminal, "keyring");
   g_output_stream_close (input, NULL, NULL);
-  while (!terminal.eof)
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (terminal_wait_for (&terminal, "\x04never shown\x04") || terminal.eof);
   g_subprocess_wait (process, NULL, NULL);
 
   g_test_message ("the terminal showed:\n%s", terminal.shown->str);
@@ -1238,6 +1483,7 @@ main (int   argc,
   ADD ("settings", test_settings);
   ADD ("set/confirmed", test_set);
   ADD ("set/shared-command", test_set_shared_command);
+  ADD ("set/same-as-app", test_set_same_as_app);
   ADD ("set/invalid", test_set_invalid);
   ADD ("set/offline", test_set_offline);
   ADD ("set/unconfirmed", test_set_unconfirmed);
@@ -1245,6 +1491,11 @@ main (int   argc,
   ADD ("errors/service", test_service_errors);
   ADD ("errors/tls", test_tls);
   ADD ("errors/usage", test_usage);
+  ADD ("errors/bad-arguments", test_bad_arguments);
+  ADD ("errors/keys-with-control-characters", test_keys_with_control_characters);
+  ADD ("errors/time-limit", test_time_limit);
+  ADD ("devices/no-data", test_devices_no_data);
+  ADD ("quota/types", test_quota_types);
   ADD ("login/input", test_login_input);
   ADD ("login/keyring", test_login_keyring);
   ADD ("login/no-echo", test_login_no_echo);

@@ -1048,6 +1048,74 @@ test_for_product (void)
   g_assert_null (juice_device_profile_for_product ("", "DCA"));
 }
 
+/* One builder for the app and juice-ctl: a setting never changes the one it
+ * shares a command with. */
+static void
+test_build_command (void)
+{
+  const JuiceSettingInfo *ac = setting ("ac-output");
+  const JuiceSettingInfo *boost = setting ("x-boost");
+  static const struct {
+    gboolean known;
+    gint64   readback;   /* inv.cfgAcXboost */
+    gint64   sent;
+  } cases[] = {
+    { TRUE, 0, 0 },
+    { TRUE, 1, 1 },
+    { TRUE, 0xff, 0xff },   /* "ignored": never turned into 1 */
+    { TRUE, 7, 0xff },      /* nothing the API page names */
+    { FALSE, 0, 0xff },     /* not reported yet */
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) params = NULL;
+  gint64 enabled;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      for (gint64 on = 0; on <= 1; on++)
+        {
+          params = juice_setting_info_build_command (ac, on, cases[i].known ? &cases[i].readback
+                                                                            : NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (json_object_get_size (params), ==, 4);
+          g_assert_cmpint (json_object_get_int_member (params, "cmdSet"), ==, 32);
+          g_assert_cmpint (json_object_get_int_member (params, "id"), ==, 66);
+          g_assert_cmpint (json_object_get_int_member (params, "enabled"), ==, on);
+          g_assert_cmpint (json_object_get_int_member (params, "xboost"), ==, cases[i].sent);
+          g_clear_pointer (&params, json_object_unref);
+        }
+    }
+
+  /* AC output has no "ignored" value: X-Boost cannot be sent without it. */
+  for (enabled = 0; enabled <= 1; enabled++)
+    {
+      params = juice_setting_info_build_command (boost, 1, &enabled, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (json_object_get_int_member (params, "enabled"), ==, enabled);
+      g_assert_cmpint (json_object_get_int_member (params, "xboost"), ==, 1);
+      g_clear_pointer (&params, json_object_unref);
+    }
+  params = juice_setting_info_build_command (boost, 1, NULL, &error);
+  g_assert_null (params);
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  enabled = 0xff;
+  params = juice_setting_info_build_command (boost, 0, &enabled, &error);
+  g_assert_null (params);
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+
+  /* The value itself is checked; a setting without a companion sends 3 members. */
+  params = juice_setting_info_build_command (ac, 2, NULL, &error);
+  g_assert_null (params);
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE);
+  g_clear_error (&error);
+  params = juice_setting_info_build_command (setting ("charge-limit"), 80, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_object_get_size (params), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (params, "maxChgSoc"), ==, 80);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1065,6 +1133,7 @@ main (int   argc,
   g_test_add_func ("/juice/profile/format", test_format);
   g_test_add_func ("/juice/profile/fixture", test_fixture);
   g_test_add_func ("/juice/profile/for-product", test_for_product);
+  g_test_add_func ("/juice/profile/build-command", test_build_command);
 
   return g_test_run ();
 }

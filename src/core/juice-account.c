@@ -46,12 +46,14 @@ struct _JuiceAccount
   char         *mqtt_account;    /* certificateAccount: the topic prefix */
   char         *topic_prefix;    /* "/open/<account>/" */
   char         *link_state;
+  char         *only_serial_number; /* NULL: every device of the account */
 
   /* state */
   guint         silence_seconds;
   guint         n_ignored;
   guint         n_renewals;
   guint         renewing : 1;
+  guint         connect_fetched : 1;  /* the first "connected" needs no fetch of its own */
 };
 
 static void juice_account_transport_iface_init (JuiceTransportInterface *iface);
@@ -343,8 +345,17 @@ static void
 on_connected (JuiceMqtt    *mqtt,
               JuiceAccount *self)
 {
-  g_debug ("Live link up: fetching every device's quotas");
   self->n_renewals = 0;
+
+  /* connect_async fetched quota/all as it started the link: once per
+   * (re)connect, not twice at start. */
+  if (self->connect_fetched)
+    {
+      self->connect_fetched = FALSE;
+      return;
+    }
+
+  g_debug ("Live link up: fetching every device's quotas");
   juice_account_refresh (self);
 }
 
@@ -531,7 +542,11 @@ connect_certification_cb (GObject      *object,
       set_link_state (self, text);
     }
   else
-    start_link (self, certification);
+    {
+      start_link (self, certification);
+      self->connect_fetched = self->mqtt != NULL &&
+                              juice_mqtt_get_state (self->mqtt) == JUICE_MQTT_STATE_CONNECTING;
+    }
 
   data->pending = g_hash_table_size (self->slots);
   if (data->pending == 0)
@@ -566,7 +581,13 @@ connect_devices_cb (GObject      *object,
   for (guint i = 0; i < infos->len; i++)
     {
       JuiceCloudDeviceInfo *info = g_ptr_array_index (infos, i);
-      Slot *slot = ensure_slot (self, info->serial_number, info->product);
+      Slot *slot;
+
+      if (self->only_serial_number != NULL &&
+          g_strcmp0 (info->serial_number, self->only_serial_number) != 0)
+        continue;
+
+      slot = ensure_slot (self, info->serial_number, info->product);
 
       juice_device_set_name (slot->device, info->name);
       if (info->product != NULL)
@@ -969,6 +990,7 @@ juice_account_finalize (GObject *object)
   g_clear_pointer (&self->mqtt_account, g_free);
   g_clear_pointer (&self->topic_prefix, g_free);
   g_clear_pointer (&self->link_state, g_free);
+  g_clear_pointer (&self->only_serial_number, g_free);
 
   G_OBJECT_CLASS (juice_account_parent_class)->finalize (object);
 }
@@ -1131,6 +1153,17 @@ juice_account_set_mqtt_ca_file (JuiceAccount *self,
 
   g_free (self->mqtt_ca_file);
   self->mqtt_ca_file = g_strdup (ca_file);
+}
+
+void
+juice_account_set_only_device (JuiceAccount *self,
+                               const char   *serial_number)
+{
+  g_return_if_fail (JUICE_IS_ACCOUNT (self));
+  g_return_if_fail (g_hash_table_size (self->slots) == 0);
+
+  g_free (self->only_serial_number);
+  self->only_serial_number = g_strdup (serial_number);
 }
 
 guint

@@ -22,10 +22,11 @@ G_DECLARE_FINAL_TYPE (JuiceAccount, juice_account, JUICE, ACCOUNT, GObject)
  * serial number, and is the cloud JuiceTransport of its devices: commands go
  * over MQTT when connected and over HTTP PUT otherwise.
  *
- * After every (re)connect it fetches quota/all for each device, since the
- * broker does not replay what was missed. When that fetch fails, the
- * device's "problem" says why until a fetch succeeds (juice_device_refresh()
- * asks again). A device that stays silent for
+ * It fetches quota/all for each device once per (re)connect of the live
+ * link (at start, as part of connecting), since the broker does not replay
+ * what was missed. When that fetch fails, the device's "problem" says why
+ * until a fetch succeeds (juice_device_refresh() asks again). A device that
+ * stays silent for
  * "silence-seconds" (300) or reports status 0 is shown offline; its values
  * stay, marked stale.
  *
@@ -49,6 +50,11 @@ const char   *juice_account_get_link_state       (JuiceAccount        *self);
  * for HTTPS. Takes effect at the next connect. */
 void          juice_account_set_mqtt_ca_file     (JuiceAccount        *self,
                                                   const char          *ca_file);
+/* Keeps only the device @serial_number of the account (NULL: all): the
+ * others get no JuiceDevice, no fetch and no subscription. Call before
+ * connecting (juice-ctl watch SN). */
+void          juice_account_set_only_device      (JuiceAccount        *self,
+                                                  const char          *serial_number);
 guint         juice_account_get_silence_seconds  (JuiceAccount        *self);
 void          juice_account_set_silence_seconds  (JuiceAccount        *self,
                                                   guint                seconds);

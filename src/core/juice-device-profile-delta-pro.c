@@ -857,6 +857,8 @@ static const JuiceSettingInfo delta_pro_settings[] = {
     .readback_key = "inv.cfgAcEnabled",
     .companion_param = "xboost",
     .companion_key = "inv.cfgAcXboost",
+    /* API page, inv.cfgAcXboost: "0xff: ignored" */
+    .has_companion_keep = TRUE, .companion_keep = 0xff,
     .min = 0, .max = 1, .step = 1,
   },
   {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -115,6 +116,12 @@ typedef struct
    * other one's current value too: its parameter and readback key. */
   const char           *companion_param;
   const char           *companion_key;
+  /* The companion's value the device reads as "leave as it is" (X-Boost
+   * 0xff, "ignored" on the API page), sent when its readback is unknown or
+   * not 0/1; without one (has_companion_keep FALSE) such a readback is an
+   * error. */
+  gboolean              has_companion_keep;
+  gint64                companion_keep;
   gint64                min;           /* RANGE: inclusive bounds in wire units */
   gint64                max;
   gint64                step;
@@ -153,6 +160,15 @@ gboolean                  juice_setting_info_parse_value        (const JuiceSett
                                                                  GError                  **error);
 char                     *juice_setting_info_format_value       (const JuiceSettingInfo   *setting,
                                                                  gint64                    value);
+/* The one place a command's params are made (app, juice-ctl, tests):
+ * {"cmdSet", "id", param: @value} plus, for a setting that shares its
+ * command, the companion resent as the device reports it (@companion, or
+ * NULL when unknown). A setting never changes its companion: see the
+ * function's comment. */
+JsonObject               *juice_setting_info_build_command      (const JuiceSettingInfo   *setting,
+                                                                 gint64                    value,
+                                                                 const gint64             *companion,
+                                                                 GError                  **error);
 const JuiceEnumValue     *juice_enum_values_lookup              (const JuiceEnumValue     *values,
                                                                  gint64                    value);
 

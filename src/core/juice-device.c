@@ -1098,34 +1098,17 @@ juice_device_build_command (JuiceDevice             *self,
                             gint64                   value,
                             GError                 **error)
 {
-  g_autoptr(JsonObject) params = NULL;
+  gint64 companion = 0;
+  gboolean known = FALSE;
 
   g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
   g_return_val_if_fail (setting != NULL, NULL);
 
-  if (!juice_setting_info_validate (setting, value, error))
-    return NULL;
+  /* The builder decides what an unknown or 0xff companion becomes. */
+  if (setting->companion_key != NULL)
+    known = juice_device_get_quota_int (self, setting->companion_key, &companion);
 
-  params = json_object_new ();
-  json_object_set_int_member (params, "cmdSet", setting->cmd_set);
-  json_object_set_int_member (params, "id", setting->cmd_id);
-  json_object_set_int_member (params, setting->param, value);
-
-  if (setting->companion_param != NULL)
-    {
-      gint64 other = 0;
-
-      /* The device reads both from one command: resend the other as it is. */
-      if (!juice_device_get_quota_int (self, setting->companion_key, &other))
-        {
-          g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
-                       _("The current value of %s is not known yet"), setting->companion_key);
-          return NULL;
-        }
-      json_object_set_int_member (params, setting->companion_param, other ? 1 : 0);
-    }
-
-  return g_steal_pointer (&params);
+  return juice_setting_info_build_command (setting, value, known ? &companion : NULL, error);
 }
 
 static gboolean

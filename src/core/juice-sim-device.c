@@ -37,6 +37,7 @@ typedef struct
   gint64      min;
   gint64      max;
   const gint64 *allowed;    /* zero-terminated list of extra values (0 is given by min) */
+  gint64      ignored;      /* a value that leaves the setting as it is; 0 for none */
 } SimParam;
 
 static const gint64 car_currents[] = { 4000, 6000, 8000, 0 };
@@ -47,7 +48,8 @@ static const gint64 standby_times[] = { 30, 60, 120, 240, 360, 720, 1440, 0 };
 
 static const SimParam sim_params[] = {
   { 66, "enabled", "inv.cfgAcEnabled", 0, 1, NULL },
-  { 66, "xboost", "inv.cfgAcXboost", 0, 1, NULL },
+  /* API page: inv.cfgAcXboost "0xff: ignored" */
+  { 66, "xboost", "inv.cfgAcXboost", 0, 1, NULL, 0xff },
   { 81, "enabled", "mppt.carState", 0, 1, NULL },
   { 49, "maxChgSoc", "ems.maxChargeSoc", 50, 100, NULL },
   { 51, "minDsgSoc", "ems.minDsgSoc", 0, 30, NULL },
@@ -510,7 +512,8 @@ apply_cb (gpointer user_data)
       if (sim_params[i].id != id || !json_object_has_member (command->params, sim_params[i].param))
         continue;
 
-      if (juice_json_node_get_int (json_object_get_member (command->params, sim_params[i].param), &v))
+      if (juice_json_node_get_int (json_object_get_member (command->params, sim_params[i].param), &v) &&
+          (sim_params[i].ignored == 0 || v != sim_params[i].ignored))
         set_int (self, sim_params[i].key, v);
     }
 
@@ -524,7 +527,7 @@ static gboolean
 param_accepts (const SimParam *param,
                gint64          v)
 {
-  if (param->min <= v && v <= param->max)
+  if ((param->min <= v && v <= param->max) || (param->ignored != 0 && v == param->ignored))
     return TRUE;
 
   for (guint i = 0; param->allowed != NULL && param->allowed[i] != 0; i++)

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "juice-cloud-error.h"
 #include "juice-ctl.h"
 #include "juice-json.h"
 #include "juice-quota-format.h"
@@ -38,11 +39,21 @@ juice_ctl_devices (JuiceCtl  *ctl,
   if (cloud == NULL)
     return juice_ctl_fail (error);
 
-  juice_cloud_list_devices_async (cloud, NULL, juice_ctl_wait_cb, &wait);
+  juice_cloud_list_devices_async (cloud, ctl->cancellable, juice_ctl_wait_cb, &wait);
   devices = juice_cloud_list_devices_finish (cloud, juice_ctl_wait (&wait), &error);
   juice_ctl_wait_clear (&wait);
   if (devices == NULL)
-    return juice_ctl_fail (error);
+    {
+      /* The cloud's "data: null" text is about one device; here the whole
+       * list is missing. */
+      if (g_error_matches (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_NO_DATA))
+        {
+          g_printerr (_("juice-ctl: EcoFlow answered without a device list (data: null). "
+                        "Try again later.\n"));
+          return JUICE_CTL_EXIT_ERROR;
+        }
+      return juice_ctl_fail (error);
+    }
 
   if (ctl->json)
     {
@@ -151,6 +162,17 @@ juice_ctl_quota (JuiceCtl  *ctl,
     return juice_ctl_usage (_("--human and --json do not go together."));
 
   serial_number = argv[1];
+  if (!juice_ctl_check_serial_number (serial_number, &error))
+    return juice_ctl_usage ("%s", error->message);
+  for (guint i = 2; argv[i] != NULL; i++)
+    {
+      g_autofree char *clean = NULL;
+
+      if (argv[i][0] != '\0' && !juice_ctl_has_control (argv[i]) && strlen (argv[i]) <= 128)
+        continue;
+      clean = juice_ctl_clean (argv[i]);
+      return juice_ctl_usage (_("“%s” is not a quota key (\"pd.soc\")."), clean);
+    }
 
   cloud = juice_ctl_open_cloud (ctl, TRUE, &error);
   if (cloud == NULL)
@@ -158,13 +180,13 @@ juice_ctl_quota (JuiceCtl  *ctl,
 
   if (argv[2] == NULL)
     {
-      juice_cloud_get_all_quotas_async (cloud, serial_number, NULL, juice_ctl_wait_cb, &wait);
+      juice_cloud_get_all_quotas_async (cloud, serial_number, ctl->cancellable, juice_ctl_wait_cb, &wait);
       quotas = juice_cloud_get_all_quotas_finish (cloud, juice_ctl_wait (&wait), &error);
     }
   else
     {
       juice_cloud_get_quotas_async (cloud, serial_number, (const char * const *) argv + 2,
-                                    NULL, juice_ctl_wait_cb, &wait);
+                                    ctl->cancellable, juice_ctl_wait_cb, &wait);
       quotas = juice_cloud_get_quotas_finish (cloud, juice_ctl_wait (&wait), &error);
     }
   juice_ctl_wait_clear (&wait);
@@ -211,6 +233,37 @@ juice_ctl_quota (JuiceCtl  *ctl,
       if (profile == NULL)
         return juice_ctl_fail (error);
     }
+  else
+    {
+      /* Types for printing; by the serial number alone, no request. */
+      profile = juice_device_profile_for_product (NULL, serial_number);
+    }
+
+  /* Values that do not fit their key's type are left out, and said so. */
+  for (guint i = 0; i < keys->len;)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      const JuiceQuotaInfo *info = profile ? juice_device_profile_lookup_quota (profile, key) : NULL;
+      g_autofree char *text = NULL;
+
+      if (juice_ctl_format_quota (info, json_object_get_member (quotas, key), &text))
+        {
+          i++;
+          continue;
+        }
+
+      {
+        g_autofree char *clean_key = juice_ctl_clean (key);
+        g_autofree char *raw = juice_json_node_to_text (json_object_get_member (quotas, key));
+        g_autofree char *clean_raw = juice_ctl_clean (raw);
+
+        g_printerr (_("juice-ctl: %s=%s left out: not a value of the key’s type\n"),
+                    clean_key, clean_raw);
+      }
+      g_ptr_array_remove_index (keys, i);
+      if (argv[2] != NULL)
+        missing = TRUE;
+    }
 
   if (ctl->json)
     {
@@ -221,8 +274,18 @@ juice_ctl_quota (JuiceCtl  *ctl,
         {
           const char *key = g_ptr_array_index (keys, i);
 
-          json_object_set_member (sorted, key,
-                                  json_node_ref (json_object_get_member (quotas, key)));
+          const JuiceQuotaInfo *info = profile ? juice_device_profile_lookup_quota (profile, key)
+                                               : NULL;
+          JsonNode *node = json_object_get_member (quotas, key);
+          gint64 whole;
+
+          /* whole-number keys as JSON integers, like the text output */
+          if (info != NULL && info->type != JUICE_QUOTA_FLOAT &&
+              info->type != JUICE_QUOTA_ARRAY && info->type != JUICE_QUOTA_TEXT &&
+              juice_json_node_get_int (node, &whole))
+            json_object_set_int_member (sorted, key, whole);
+          else
+            json_object_set_member (sorted, key, json_node_ref (node));
         }
       root = json_node_init_object (json_node_alloc (), sorted);
       juice_ctl_print_json (root);
@@ -255,7 +318,10 @@ juice_ctl_quota (JuiceCtl  *ctl,
             }
           else
             {
-              value = juice_json_node_to_text (node);
+              const JuiceQuotaInfo *info = profile ? juice_device_profile_lookup_quota (profile, key)
+                                                   : NULL;
+
+              juice_ctl_format_quota (info, node, &value);
               clean_value = juice_ctl_clean (value);
               g_print ("%s=%s\n", clean_key, clean_value);
             }

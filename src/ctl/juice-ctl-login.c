@@ -100,7 +100,13 @@ read_key (const char  *prompt,
 
   if (fgets (buf, sizeof buf, stdin) != NULL)
     {
-      len = strcspn (buf, "\r\n");
+      /* Only the line's end goes: a CR or another control character inside
+       * the key stays, to be refused below rather than cut silently. */
+      len = strlen (buf);
+      if (len > 0 && buf[len - 1] == '\n')
+        len--;
+      if (len > 0 && buf[len - 1] == '\r')
+        len--;
       if (buf[len] == '\0' && len >= MAX_KEY_LENGTH)
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                      _("A key has at most %d characters."), MAX_KEY_LENGTH);
@@ -134,21 +140,6 @@ wipe_free (char *text)
 /* A string that is wiped before it is freed. */
 typedef char JuiceCtlSecretString;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JuiceCtlSecretString, wipe_free)
-
-/* EcoFlow's keys are letters and digits; anything else is a paste gone
- * wrong. */
-static gboolean
-key_looks_valid (const char *key)
-{
-  if (key[0] == '\0')
-    return FALSE;
-
-  for (const char *p = key; *p != '\0'; p++)
-    if (!g_ascii_isgraph (*p))
-      return FALSE;
-
-  return TRUE;
-}
 
 int
 juice_ctl_login (JuiceCtl  *ctl,
@@ -193,16 +184,16 @@ juice_ctl_login (JuiceCtl  *ctl,
     return juice_ctl_usage ("%s", error->message);
   g_strstrip (secret_key);
 
-  if (!key_looks_valid (access_key) || !key_looks_valid (secret_key))
-    return juice_ctl_usage (_("The keys are letters and digits without spaces; check what was "
-                              "pasted."));
+  if (!juice_ctl_check_key (_("The access key"), access_key, &error) ||
+      !juice_ctl_check_key (_("The secret key"), secret_key, &error))
+    return juice_ctl_usage ("%s", error->message);
 
   if (!no_check)
     {
       g_autoptr(JuiceCloudCertification) certification = NULL;
 
       juice_cloud_set_credentials (cloud, access_key, secret_key);
-      juice_cloud_get_certification_async (cloud, NULL, juice_ctl_wait_cb, &wait);
+      juice_cloud_get_certification_async (cloud, ctl->cancellable, juice_ctl_wait_cb, &wait);
       certification = juice_cloud_get_certification_finish (cloud, juice_ctl_wait (&wait),
                                                             &error);
       juice_ctl_wait_clear (&wait);

@@ -22,7 +22,8 @@
 
 /* The value of @key as the device reports it now, via POST quota. */
 static gboolean
-read_value (JuiceCloud  *cloud,
+read_value (JuiceCtl    *ctl,
+            JuiceCloud  *cloud,
             const char  *serial_number,
             const char  *key,
             gint64      *value,
@@ -35,7 +36,8 @@ read_value (JuiceCloud  *cloud,
   const char *member;
   JsonNode *node;
 
-  juice_cloud_get_quotas_async (cloud, serial_number, keys, NULL, juice_ctl_wait_cb, &wait);
+  juice_cloud_get_quotas_async (cloud, serial_number, keys, ctl->cancellable, juice_ctl_wait_cb,
+                                &wait);
   quotas = juice_cloud_get_quotas_finish (cloud, juice_ctl_wait (&wait), error);
   juice_ctl_wait_clear (&wait);
   if (quotas == NULL)
@@ -55,7 +57,8 @@ read_value (JuiceCloud  *cloud,
 }
 
 static gboolean
-send_command (JuiceCloud  *cloud,
+send_command (JuiceCtl    *ctl,
+              JuiceCloud  *cloud,
               const char  *serial_number,
               JsonObject  *params,
               GError     **error)
@@ -63,7 +66,8 @@ send_command (JuiceCloud  *cloud,
   JuiceCtlWait wait = { NULL };
   gboolean ok;
 
-  juice_cloud_set_quota_async (cloud, serial_number, params, NULL, juice_ctl_wait_cb, &wait);
+  juice_cloud_set_quota_async (cloud, serial_number, params, ctl->cancellable, juice_ctl_wait_cb,
+                               &wait);
   ok = juice_cloud_set_quota_finish (cloud, juice_ctl_wait (&wait), error);
   juice_ctl_wait_clear (&wait);
 
@@ -71,31 +75,43 @@ send_command (JuiceCloud  *cloud,
 }
 
 static gboolean
-sleep_cb (gpointer user_data)
+set_flag_cb (gpointer user_data)
 {
-  gboolean *done = user_data;
+  gboolean *flag = user_data;
 
-  *done = TRUE;
+  *flag = TRUE;
   return G_SOURCE_REMOVE;
 }
 
+/* Waits @ms before the next readback, or until the time limit cuts it short. */
 static void
-sleep_ms (guint ms)
+wait_before_polling (JuiceCtl *ctl,
+                     guint     ms)
 {
+  g_autoptr(GSource) timer = g_timeout_source_new (ms);
+  g_autoptr(GSource) cancelled = g_cancellable_source_new (ctl->cancellable);
   gboolean done = FALSE;
 
-  g_timeout_add (ms, sleep_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  g_source_set_callback (timer, set_flag_cb, &done, NULL);
+  g_source_attach (timer, NULL);
+  g_source_set_callback (cancelled, set_flag_cb, &done, NULL);
+  g_source_attach (cancelled, NULL);
+
+  juice_ctl_wait_for (&done);
+
+  g_source_destroy (timer);
+  g_source_destroy (cancelled);
 }
 
 /* Polls the readback until it shows @wanted or @wait_s pass. */
 static gboolean
-confirm (JuiceCloud              *cloud,
+confirm (JuiceCtl                *ctl,
+         JuiceCloud              *cloud,
          const char              *serial_number,
          const JuiceSettingInfo  *setting,
          gint64                   wanted,
          guint                    wait_s,
+         const char              *what_happened,
          gint64                  *shown,
          GError                 **error)
 {
@@ -106,14 +122,15 @@ confirm (JuiceCloud              *cloud,
   for (;;)
     {
       g_clear_error (&last_error);
-      if (read_value (cloud, serial_number, setting->readback_key, shown, &last_error))
+      if (read_value (ctl, cloud, serial_number, setting->readback_key, shown, &last_error))
         {
           seen = TRUE;
           g_debug ("%s shows %" G_GINT64_FORMAT, setting->readback_key, *shown);
           if (*shown == wanted)
             return TRUE;
         }
-      else if (juice_cloud_error_is_auth (last_error))
+      else if (juice_cloud_error_is_auth (last_error) ||
+               g_error_matches (last_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_propagate_error (error, g_steal_pointer (&last_error));
           return FALSE;
@@ -126,7 +143,7 @@ confirm (JuiceCloud              *cloud,
 
       if (g_get_monotonic_time () + POLL_INTERVAL_MS * 1000 > deadline)
         break;
-      sleep_ms (POLL_INTERVAL_MS);
+      wait_before_polling (ctl, POLL_INTERVAL_MS);
     }
 
   if (seen)
@@ -134,16 +151,14 @@ confirm (JuiceCloud              *cloud,
       g_autofree char *text = juice_setting_info_format_value (setting, *shown);
 
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
-                   _("EcoFlow accepted the command, but after %u s the device still shows "
-                     "%s = %s."),
-                   wait_s, setting->name, text);
+                   _("%s, but after %u s the device still shows %s = %s."),
+                   what_happened, wait_s, setting->name, text);
     }
   else
     {
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_TIMEOUT,
-                   _("EcoFlow accepted the command, but the device could not be read back "
-                     "within %u s (%s)."),
-                   wait_s, last_error != NULL ? last_error->message : "");
+                   _("%s, but the device could not be read back within %u s (%s)."),
+                   what_happened, wait_s, last_error != NULL ? last_error->message : "");
     }
 
   return FALSE;
@@ -163,9 +178,12 @@ juice_ctl_set (JuiceCtl  *ctl,
   JuiceCloud *cloud;
   gint64 value = 0;
   gint64 shown = 0;
+  gint64 companion = 0;
+  gboolean have_companion = FALSE;
   int wait_s = DEFAULT_WAIT_S;
   gboolean http_only = FALSE;
   gboolean sent = FALSE;
+  gboolean no_reply = FALSE;
   GOptionEntry entries[] = {
     { "http", 0, 0, G_OPTION_ARG_NONE, &http_only,
       N_("Send over HTTP only, not over MQTT"), NULL },
@@ -186,7 +204,12 @@ juice_ctl_set (JuiceCtl  *ctl,
     return juice_ctl_usage (_("--wait takes 1 to 600 seconds."));
 
   serial_number = argv[1];
+  if (!juice_ctl_check_serial_number (serial_number, &error))
+    return juice_ctl_usage ("%s", error->message);
   clean_sn = juice_ctl_clean (serial_number);
+
+  /* Reading back is part of the command's time. */
+  juice_ctl_start_deadline (ctl, (guint) wait_s);
 
   /* Checked before anything is sent. */
   profile = juice_device_profile_for_product (NULL, serial_number);
@@ -205,15 +228,18 @@ juice_ctl_set (JuiceCtl  *ctl,
       for (guint i = 0; i < profile->n_settings; i++)
         g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", profile->settings[i].name);
 
-      return juice_ctl_usage (_("Unknown setting “%s”. Settings: %s."), argv[2], names->str);
+      g_autofree char *clean = juice_ctl_clean (argv[2]);
+
+      return juice_ctl_usage (_("Unknown setting “%s”. Settings: %s."), clean, names->str);
     }
 
   if (!juice_setting_info_parse_value (setting, argv[3], &value, &error))
     {
       g_autofree char *allowed = juice_setting_info_describe_values (setting);
+      g_autofree char *clean = juice_ctl_clean (argv[3]);
 
       return juice_ctl_usage (_("Invalid value “%s” for %s: %s (allowed: %s)."),
-                              argv[3], setting->name, error->message, allowed);
+                              clean, setting->name, error->message, allowed);
     }
   wanted_text = juice_setting_info_format_value (setting, value);
 
@@ -221,35 +247,56 @@ juice_ctl_set (JuiceCtl  *ctl,
   if (cloud == NULL)
     return juice_ctl_fail (error);
 
-  params = json_object_new ();
-  json_object_set_int_member (params, "cmdSet", setting->cmd_set);
-  json_object_set_int_member (params, "id", setting->cmd_id);
-  json_object_set_int_member (params, setting->param, value);
-
-  /* AC output and X-Boost share a command: send the other's current value
-   * so it does not change. */
-  if (setting->companion_param != NULL)
+  /* AC output and X-Boost share a command: the other one goes out as the
+   * device reports it, and the builder decides what an unknown or "ignored"
+   * readback becomes, as it does for the app. */
+  if (setting->companion_key != NULL)
     {
-      gint64 companion = 0;
+      g_autoptr(GError) read_error = NULL;
 
-      if (!read_value (cloud, serial_number, setting->companion_key, &companion, &error))
+      if (read_value (ctl, cloud, serial_number, setting->companion_key, &companion, &read_error))
+        have_companion = TRUE;
+      else if (!g_error_matches (read_error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_NO_DATA))
         {
-          g_prefix_error (&error, _("Could not read %s, needed to change %s: "),
-                          setting->companion_key, setting->name);
+          g_propagate_prefixed_error (&error, g_steal_pointer (&read_error),
+                                      _("Could not read %s, needed to change %s: "),
+                                      setting->companion_key, setting->name);
           return juice_ctl_fail (error);
         }
-      json_object_set_int_member (params, setting->companion_param, companion);
     }
+
+  params = juice_setting_info_build_command (setting, value, have_companion ? &companion : NULL,
+                                             &error);
+  if (params == NULL)
+    return juice_ctl_fail (error);
 
   g_debug ("Setting %s on %s to %" G_GINT64_FORMAT, setting->name, clean_sn, value);
 
-  if (!http_only && !juice_ctl_send_over_mqtt (ctl, cloud, serial_number, params, &sent, &error))
+  if (!http_only && !juice_ctl_send_over_mqtt (ctl, cloud, serial_number, params,
+                                               setting->readback_key, value, &sent,
+                                               &no_reply, &error))
     return juice_ctl_fail (error);
 
-  if (!sent && !send_command (cloud, serial_number, params, &error))
-    return juice_ctl_fail (error);
+  if (!sent && !send_command (ctl, cloud, serial_number, params, &error))
+    {
+      /* A set is not sent twice once it may have arrived: say so. */
+      if (g_error_matches (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_TIMEOUT))
+        {
+          g_printerr (_("juice-ctl: EcoFlow did not answer the command within %u s; it was "
+                        "not sent again, as it may have arrived. Check with “juice-ctl "
+                        "quota %s %s”.\n"),
+                      juice_cloud_get_timeout_ms (cloud) / 1000, clean_sn,
+                      setting->readback_key);
+          return JUICE_CTL_EXIT_ERROR;
+        }
+      return juice_ctl_fail (error);
+    }
 
-  if (!confirm (cloud, serial_number, setting, value, wait_s, &shown, &error))
+  /* Without a set_reply, the readback is what says whether the device has it. */
+  if (!confirm (ctl, cloud, serial_number, setting, value, wait_s,
+                no_reply ? _("The device did not answer the command over MQTT")
+                         : _("EcoFlow accepted the command"),
+                &shown, &error))
     return juice_ctl_fail (error);
 
   if (ctl->json)

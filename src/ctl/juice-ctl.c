@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -15,6 +17,7 @@
 #include "juice-credentials.h"
 #include "juice-ctl.h"
 #include "juice-error.h"
+#include "juice-json.h"
 
 /* Waiting */
 
@@ -32,6 +35,7 @@ juice_ctl_wait_cb (GObject      *object,
 GAsyncResult *
 juice_ctl_wait (JuiceCtlWait *wait)
 {
+  /* Blocks in poll() until a source dispatches: no busy loop. */
   while (wait->result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
@@ -42,6 +46,108 @@ void
 juice_ctl_wait_clear (JuiceCtlWait *wait)
 {
   g_clear_object (&wait->result);
+}
+
+void
+juice_ctl_wait_for (const gboolean *flag)
+{
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The command's time limit */
+
+/* What juice_ctl_fail() needs to say what happened: one command per process. */
+static guint attempt_timeout_s;
+static guint deadline_passed_s;
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  JuiceCtl *ctl = user_data;
+
+  ctl->deadline_id = 0;
+  deadline_passed_s = ctl->deadline_s;
+  g_debug ("Time limit of %u s reached", ctl->deadline_s);
+  g_cancellable_cancel (ctl->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+juice_ctl_start_deadline (JuiceCtl *ctl,
+                          guint     extra_s)
+{
+  juice_ctl_stop_deadline (ctl);
+  if (ctl->cancellable == NULL)
+    ctl->cancellable = g_cancellable_new ();
+  ctl->deadline_s = (guint) ctl->time_limit_s + extra_s;
+  ctl->deadline_id = g_timeout_add_seconds (ctl->deadline_s, deadline_cb, ctl);
+}
+
+void
+juice_ctl_stop_deadline (JuiceCtl *ctl)
+{
+  g_clear_handle_id (&ctl->deadline_id, g_source_remove);
+}
+
+/* Arguments */
+
+/**
+ * juice_ctl_check_serial_number:
+ *
+ * EcoFlow's serial numbers are letters and digits ("DCABZ8A1B2C3D4E5"):
+ * anything else is a typing or pasting mistake, refused before any request.
+ */
+gboolean
+juice_ctl_check_serial_number (const char  *serial_number,
+                               GError     **error)
+{
+  gsize len = serial_number != NULL ? strlen (serial_number) : 0;
+  gboolean valid = len > 0 && len <= 64;
+
+  for (gsize i = 0; valid && i < len; i++)
+    valid = g_ascii_isalnum (serial_number[i]);
+
+  if (!valid)
+    {
+      g_autofree char *clean = juice_ctl_clean (serial_number != NULL ? serial_number : "");
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not a serial number: those are 1 to 64 letters and digits, "
+                     "as “juice-ctl devices” lists them."),
+                   clean);
+    }
+
+  return valid;
+}
+
+/**
+ * juice_ctl_check_key:
+ * @what: the key's name for the message ("JUICE_ACCESS_KEY")
+ *
+ * A key is printable ASCII without spaces: a line break or another control
+ * character is a paste gone wrong, and would end up in an HTTP header.
+ * The message never shows the key.
+ */
+gboolean
+juice_ctl_check_key (const char  *what,
+                     const char  *key,
+                     GError     **error)
+{
+  gboolean valid = key != NULL && key[0] != '\0';
+
+  for (const char *p = key; valid && *p != '\0'; p++)
+    valid = g_ascii_isgraph (*p);
+
+  if (!valid)
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 _("%s is empty or holds a space, a line break or another control "
+                   "character: EcoFlow’s keys are letters and digits. Check what was "
+                   "pasted."),
+                 what);
+
+  return valid;
 }
 
 /* Output */
@@ -71,6 +177,115 @@ juice_ctl_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
+/* A whole number as JSON may carry it: an integer, an integral float
+ * ("1e2") or a numeric string, within 64 bits. Booleans and anything that
+ * would wrap are not numbers. */
+static gboolean
+node_get_whole_number (JsonNode *node,
+                       gint64   *value)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+
+  if (type == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      /* 2^63 itself does not fit; -2^63 does */
+      if (!isfinite (d) || d != floor (d) || d < -9223372036854775808.0 ||
+          d >= 9223372036854775808.0)
+        return FALSE;
+      *value = (gint64) d;
+      return TRUE;
+    }
+
+  if (type == G_TYPE_STRING)
+    {
+      const char *str = json_node_get_string (node);
+      char *end = NULL;
+
+      if (str == NULL || *str == '\0' || g_ascii_isspace (*str))
+        return FALSE;
+      errno = 0;
+      *value = g_ascii_strtoll (str, &end, 10);
+      return errno == 0 && end != str && *end == '\0';
+    }
+
+  return FALSE;
+}
+
+/**
+ * juice_ctl_format_quota:
+ * @info: (nullable): what the profile says about the key
+ * @text: (out): the value as juice-ctl prints it
+ *
+ * Numbers print as the key's type says: whole-number keys (integer, enum,
+ * on/off, bit fields) as integers ("1e2" prints 100), float keys as the
+ * shortest decimal. A value that does not fit the type (true for a number,
+ * a fraction or a 25-digit number for an integer) is not printed at all:
+ * returns %FALSE. Keys the profile does not know print as they came.
+ */
+gboolean
+juice_ctl_format_quota (const JuiceQuotaInfo  *info,
+                        JsonNode              *node,
+                        char                 **text)
+{
+  gint64 i;
+
+  *text = NULL;
+
+  switch (info != NULL ? info->type : JUICE_QUOTA_TEXT)
+    {
+    case JUICE_QUOTA_INTEGER:
+    case JUICE_QUOTA_ENUM:
+    case JUICE_QUOTA_BOOLEAN:
+    case JUICE_QUOTA_BITS:
+      if (!node_get_whole_number (node, &i))
+        return FALSE;
+      *text = g_strdup_printf ("%" G_GINT64_FORMAT, i);
+      return TRUE;
+
+    case JUICE_QUOTA_FLOAT:
+      if (node_get_whole_number (node, &i))
+        *text = g_strdup_printf ("%" G_GINT64_FORMAT, i);
+      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+               isfinite (json_node_get_double (node)))
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          *text = g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+        }
+      else
+        return FALSE;
+      return TRUE;
+
+    case JUICE_QUOTA_ARRAY:
+    case JUICE_QUOTA_TEXT:
+    default:
+      *text = juice_json_node_to_text (node);
+      return TRUE;
+    }
+}
+
+gboolean
+juice_ctl_has_control (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* Errors and exit codes */
 
 int
@@ -94,6 +309,23 @@ juice_ctl_exit_code (const GError *error)
 int
 juice_ctl_fail (const GError *error)
 {
+  /* Say what happened, not how the wait was cut short. */
+  if (deadline_passed_s > 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_printerr (_("juice-ctl: no answer within %u s, the command’s time limit "
+                    "(--time-limit).\n"),
+                  deadline_passed_s);
+      return JUICE_CTL_EXIT_ERROR;
+    }
+
+  if (g_error_matches (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_TIMEOUT) &&
+      attempt_timeout_s > 0)
+    {
+      g_printerr (_("juice-ctl: EcoFlow did not answer within %u s (one retry).\n"),
+                  attempt_timeout_s);
+      return JUICE_CTL_EXIT_ERROR;
+    }
+
   g_printerr ("juice-ctl: %s\n", error->message);
 
   return juice_ctl_exit_code (error);
@@ -154,6 +386,10 @@ find_credentials (const char  *api_host,
 
   if (access_key != NULL && access_key[0] != '\0' && secret_key != NULL && secret_key[0] != '\0')
     {
+      if (!juice_ctl_check_key ("JUICE_ACCESS_KEY", access_key, error) ||
+          !juice_ctl_check_key ("JUICE_SECRET_KEY", secret_key, error))
+        return NULL;
+
       g_debug ("Using the keys from the environment");
       return juice_credentials_new (access_key, secret_key);
     }
@@ -208,7 +444,17 @@ juice_ctl_open_cloud (JuiceCtl  *ctl,
                                local_error->message);
           return NULL;
         }
+
+      /* Bounded: two attempts and the pause between them (< 1 s) fit in
+       * the time limit. */
+      attempt_timeout_s = MIN (15, MAX (1, ((guint) ctl->time_limit_s - 1) / 2));
+      juice_cloud_set_timeout_ms (ctl->cloud, attempt_timeout_s * 1000);
+      juice_cloud_set_max_attempts (ctl->cloud, JUICE_CTL_MAX_ATTEMPTS);
     }
+
+  /* From the first request on, the command's time is bounded. */
+  if (ctl->deadline_s == 0)
+    juice_ctl_start_deadline (ctl, 0);
 
   if (with_credentials && !juice_cloud_has_credentials (ctl->cloud))
     {
@@ -248,7 +494,7 @@ juice_ctl_profile_for (JuiceCtl    *ctl,
   if (cloud == NULL)
     return NULL;
 
-  juice_cloud_list_devices_async (cloud, NULL, juice_ctl_wait_cb, &wait);
+  juice_cloud_list_devices_async (cloud, ctl->cancellable, juice_ctl_wait_cb, &wait);
   devices = juice_cloud_list_devices_finish (cloud, juice_ctl_wait (&wait), error);
   juice_ctl_wait_clear (&wait);
   if (devices == NULL)
@@ -284,6 +530,9 @@ static GOptionEntry global_entries[] = {
     N_("Also trust the certificate authorities in FILE (PEM)"), N_("FILE") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print JSON"), NULL },
+  { "time-limit", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("End a command after SECONDS without an answer (default 32; set adds --wait)"),
+    N_("SECONDS") },
   { NULL }
 };
 
@@ -295,6 +544,7 @@ bind_global_entries (JuiceCtl     *ctl,
   entries[0].arg_data = &ctl->api_host;
   entries[1].arg_data = &ctl->ca_file;
   entries[2].arg_data = &ctl->json;
+  entries[3].arg_data = &ctl->time_limit_s;
 }
 
 /**
@@ -325,7 +575,29 @@ juice_ctl_parse_options (JuiceCtl       *ctl,
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, globals, GETTEXT_PACKAGE);
 
-  return g_option_context_parse_strv (context, argv, error);
+  if (!g_option_context_parse_strv (context, argv, error))
+    return FALSE;
+
+  /* "--" ends the options ("set SN charge-limit -- -1") and GOption leaves
+   * it in place: it is no argument. */
+  for (guint i = 1; (*argv)[i] != NULL; i++)
+    {
+      if (g_str_equal ((*argv)[i], "--"))
+        {
+          g_free ((*argv)[i]);
+          memmove (&(*argv)[i], &(*argv)[i + 1], (g_strv_length (*argv + i + 1) + 1) * sizeof (char *));
+          break;
+        }
+    }
+
+  if (ctl->time_limit_s < 2 || ctl->time_limit_s > 3600)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--time-limit takes 2 to 3600 seconds."));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Main */
@@ -355,19 +627,29 @@ static const char summary[] =
      "  set SN SETTING VALUE    Change a setting and wait until the device shows it\n"
      "                          (over MQTT when the broker answers, else HTTP)\n"
      "  watch SN                Print key=value for each quota change as it arrives\n"
-     "                          (--count N, --timeout SECONDS)\n"
+     "                          (--count N; --timeout SECONDS, 0 for no limit)\n"
      "  login                   Store the API keys in the keyring\n"
      "  logout                  Remove the stored API keys\n"
      "\n"
      "The keys come from JUICE_ACCESS_KEY and JUICE_SECRET_KEY when both are set,\n"
      "else from the keyring.\n"
      "\n"
-     "Exit status: 0 ok, 1 API or network error, 2 usage or invalid value,\n"
-     "3 authentication (8513, 8521, 8512, no keys).");
+     "Time: each request to EcoFlow is tried twice at most, each attempt waiting up\n"
+     "to 15 s (less when --time-limit is under 32 s); a whole command ends within\n"
+     "--time-limit (default 32 s; set: plus --wait; watch: until it is connected,\n"
+     "then --timeout bounds it).\n"
+     "\n"
+     "Exit status: 0 ok; 1 API or network error, no answer in time, or a watch that\n"
+     "never connected or met a broker certificate that is not trusted; 2 usage or\n"
+     "invalid value (also a serial number or key with spaces or control characters);\n"
+     "3 authentication (8513, 8521, 8512, no keys, or the broker refused the account\n"
+     "again after fresh credentials).");
 
 static void
 juice_ctl_clear (JuiceCtl *ctl)
 {
+  juice_ctl_stop_deadline (ctl);
+  g_clear_object (&ctl->cancellable);
   g_clear_object (&ctl->cloud);
   g_clear_pointer (&ctl->api_host, g_free);
   g_clear_pointer (&ctl->ca_file, g_free);
@@ -383,6 +665,9 @@ main (int   argc,
   GOptionEntry globals[G_N_ELEMENTS (global_entries)];
   JuiceCtl ctl = { 0 };
   int status;
+
+  ctl.time_limit_s = JUICE_CTL_DEFAULT_TIME_LIMIT_S;
+  ctl.cancellable = g_cancellable_new ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

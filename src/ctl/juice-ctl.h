@@ -18,8 +18,14 @@ typedef enum
   JUICE_CTL_EXIT_OK    = 0,
   JUICE_CTL_EXIT_ERROR = 1,   /* API or network */
   JUICE_CTL_EXIT_USAGE = 2,   /* usage or invalid value */
-  JUICE_CTL_EXIT_AUTH  = 3,   /* 8513, 8521, 8512, no keys */
+  JUICE_CTL_EXIT_AUTH  = 3,   /* 8513, 8521, 8512, no keys, broker refused the account */
 } JuiceCtlExit;
+
+/* Each request to EcoFlow is tried twice at most, each attempt waiting up to
+ * (--time-limit - 1) / 2 s, at most 15 s; a whole command ends within
+ * --time-limit (set: plus --wait). */
+#define JUICE_CTL_DEFAULT_TIME_LIMIT_S 32
+#define JUICE_CTL_MAX_ATTEMPTS         2
 
 typedef struct
 {
@@ -27,9 +33,15 @@ typedef struct
   char       *api_host;     /* as given; normalized by juice_ctl_open_cloud() */
   char       *ca_file;
   gboolean    json;
+  int         time_limit_s;
 
   /* owned references */
-  JuiceCloud *cloud;
+  JuiceCloud   *cloud;
+  GCancellable *cancellable;   /* cancelled when the command's time is up */
+
+  /* state */
+  guint       deadline_id;
+  guint       deadline_s;
 } JuiceCtl;
 
 /* Runs the default main context until an async call completes. */
@@ -43,6 +55,20 @@ void          juice_ctl_wait_cb          (GObject       *object,
                                           gpointer       user_data);
 GAsyncResult *juice_ctl_wait             (JuiceCtlWait  *wait);
 void          juice_ctl_wait_clear       (JuiceCtlWait  *wait);
+/* Runs the main context until *@flag is set by a source or a callback. */
+void          juice_ctl_wait_for         (const gboolean *flag);
+
+/* Cancels ctl->cancellable after --time-limit plus @extra_s seconds. */
+void          juice_ctl_start_deadline   (JuiceCtl      *ctl,
+                                          guint          extra_s);
+void          juice_ctl_stop_deadline    (JuiceCtl      *ctl);
+
+/* Usage checks made before any core call: exit 2 when they fail. */
+gboolean      juice_ctl_check_serial_number (const char  *serial_number,
+                                             GError     **error);
+gboolean      juice_ctl_check_key        (const char    *what,
+                                          const char    *key,
+                                          GError       **error);
 
 char         *juice_ctl_resolve_api_host (const char    *api_host,
                                           GError       **error);
@@ -60,6 +86,11 @@ int           juice_ctl_usage            (const char    *format,
                                           ...) G_GNUC_PRINTF (1, 2);
 char         *juice_ctl_clean            (const char    *text);
 void          juice_ctl_print_json       (JsonNode      *node);
+gboolean      juice_ctl_format_quota     (const JuiceQuotaInfo *info,
+                                          JsonNode      *node,
+                                          char         **text);
+/* Whether @text holds a control character (line break, escape, ...). */
+gboolean      juice_ctl_has_control      (const char    *text);
 
 /* Subcommands: @argv[0] is the subcommand's name. */
 int           juice_ctl_devices          (JuiceCtl      *ctl,
@@ -76,7 +107,10 @@ gboolean      juice_ctl_send_over_mqtt   (JuiceCtl      *ctl,
                                           JuiceCloud    *cloud,
                                           const char    *serial_number,
                                           JsonObject    *params,
+                                          const char    *readback_key,
+                                          gint64         wanted,
                                           gboolean      *sent,
+                                          gboolean      *no_reply,
                                           GError       **error);
 int           juice_ctl_login            (JuiceCtl      *ctl,
                                           char         **argv);
