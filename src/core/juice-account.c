@@ -406,6 +406,36 @@ on_auth_failed (JuiceMqtt    *mqtt,
                                        renew_certification_cb, g_object_ref (self));
 }
 
+/* The broker refused a device's topic: its live values will not come, so
+ * the device page says so (the link itself stays up for the others). */
+static void
+on_subscription_failed (JuiceMqtt    *mqtt,
+                        const char   *topic_filter,
+                        const GError *error,
+                        JuiceAccount *self)
+{
+  g_autofree char *serial_number = NULL;
+  g_autofree char *problem = NULL;
+  JuiceDevice *device;
+  const char *rest;
+  const char *slash;
+
+  if (!g_str_has_prefix (topic_filter, self->topic_prefix))
+    return;
+  rest = topic_filter + strlen (self->topic_prefix);
+  slash = strchr (rest, '/');
+  if (slash == NULL)
+    return;
+  serial_number = g_strndup (rest, slash - rest);
+  device = juice_account_lookup_device (self, serial_number);
+  if (device == NULL)
+    return;
+
+  problem = g_strdup_printf (_("Live values of this device cannot be received: %s"),
+                             error != NULL ? error->message : _("the broker refused them"));
+  juice_device_set_problem (device, problem);
+}
+
 static void
 subscribe_devices (JuiceAccount *self)
 {
@@ -435,6 +465,8 @@ start_link (JuiceAccount            *self,
       g_signal_connect_object (self->mqtt, "message", G_CALLBACK (on_message), self, 0);
       g_signal_connect_object (self->mqtt, "connected", G_CALLBACK (on_connected), self, 0);
       g_signal_connect_object (self->mqtt, "auth-failed", G_CALLBACK (on_auth_failed), self, 0);
+      g_signal_connect_object (self->mqtt, "subscription-failed",
+                               G_CALLBACK (on_subscription_failed), self, 0);
       g_signal_connect_object (self->mqtt, "notify::state-text", G_CALLBACK (sync_link_state),
                                self, G_CONNECT_SWAPPED);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MQTT]);
