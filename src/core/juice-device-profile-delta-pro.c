@@ -6,7 +6,7 @@
  * as the page spells it, plus the keys a real device sends that a user cares
  * about (cell arrays, extra batteries) and the readback keys of the settings.
  *
- * Scales follow what a real device sends (tests/data/delta-pro-quota-all.json),
+ * Scales follow what a real device sends (data/simulator/delta-pro-quota-all.json),
  * not only the page: "(mV)" / "(mA)" values are milli units, but the solar
  * charger reports its input and output in 0.1 V, 0.01 A and 0.1 W (mppt.inVol
  * 691 × mppt.inAmp 428 ≈ mppt.inWatts 2960 ≈ pd.wattsInSum 296 W), and
