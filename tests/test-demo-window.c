@@ -196,7 +196,7 @@ static gboolean
 is_mapped_setting_row (GtkWidget     *widget,
                        gconstpointer  data)
 {
-  return JUICE_IS_SETTING_ROW (widget) && gtk_widget_get_mapped (widget);
+  return juice_setting_widget_get_setting (widget) != NULL && gtk_widget_get_mapped (widget);
 }
 
 static void

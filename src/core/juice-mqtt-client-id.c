@@ -27,6 +27,7 @@
 #include <glib/gstdio.h>
 
 #include "juice-mqtt.h"
+#include "juice-mqtt-private.h"
 
 #define POOL_FOLDER "mqtt-client-ids"
 
@@ -46,8 +47,8 @@ static const char * const legacy_files[] = {
 G_LOCK_DEFINE_STATIC (process_lease);
 static JuiceMqttClientIdLease *process_lease;
 
-static gboolean
-is_valid_id (const char *id)
+gboolean
+_juice_mqtt_is_valid_client_id (const char *id)
 {
   gsize len = id ? strlen (id) : 0;
 
@@ -72,7 +73,7 @@ read_id (const char *path)
     return NULL;
 
   g_strstrip (contents);
-  return is_valid_id (contents) ? g_steal_pointer (&contents) : NULL;
+  return _juice_mqtt_is_valid_client_id (contents) ? g_steal_pointer (&contents) : NULL;
 }
 
 static char *

@@ -185,4 +185,7 @@ void           _juice_mqtt_fail_all_pending       (JuiceMqtt                 *se
                                                    int                        code,
                                                    const char                *message);
 
+/* juice-mqtt-client-id.c: 1 to 64 letters, digits, '-' or '_'. */
+gboolean       _juice_mqtt_is_valid_client_id     (const char                *id);
+
 G_END_DECLS

@@ -248,21 +248,6 @@ build_uri (JuiceMqtt  *self,
   return g_strdup_printf ("%s://%s:%u", self->tls ? "ssl" : "tcp", host, self->port);
 }
 
-static gboolean
-is_valid_client_id (const char *id)
-{
-  gsize len = id ? strlen (id) : 0;
-
-  if (len == 0 || len > 64)
-    return FALSE;
-
-  for (const char *p = id; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
-      return FALSE;
-
-  return TRUE;
-}
-
 /* GObject ---------------------------------------------------------------- */
 
 static void
@@ -625,7 +610,7 @@ juice_mqtt_start (JuiceMqtt  *self,
   if (!(uri = build_uri (self, error)))
     return FALSE;
 
-  if (!is_valid_client_id (self->client_id))
+  if (!_juice_mqtt_is_valid_client_id (self->client_id))
     {
       g_set_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG,
                    _("“%s” is not a valid MQTT client id"),

@@ -445,6 +445,14 @@ juice_device_page_set_device (JuiceDevicePage *self,
                                                     G_CALLBACK (sync_has_values), self);
       sync_has_values (self);
       rebuild_details (self);
+      /* The page carries the device.refresh action, so screen readers can
+       * land on it: name it after the device. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      device == NULL ? ""
+                                      : juice_device_get_name (device) != NULL
+                                      ? juice_device_get_name (device)
+                                      : juice_device_get_serial_number (device),
+                                      -1);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
     }
 }
