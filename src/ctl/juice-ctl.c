@@ -177,52 +177,6 @@ juice_ctl_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-/* A whole number as JSON may carry it: an integer, an integral float
- * ("1e2") or a numeric string, within 64 bits. Booleans and anything that
- * would wrap are not numbers. */
-static gboolean
-node_get_whole_number (JsonNode *node,
-                       gint64   *value)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    {
-      *value = json_node_get_int (node);
-      return TRUE;
-    }
-
-  if (type == G_TYPE_DOUBLE)
-    {
-      double d = json_node_get_double (node);
-
-      /* 2^63 itself does not fit; -2^63 does */
-      if (!isfinite (d) || d != floor (d) || d < -9223372036854775808.0 ||
-          d >= 9223372036854775808.0)
-        return FALSE;
-      *value = (gint64) d;
-      return TRUE;
-    }
-
-  if (type == G_TYPE_STRING)
-    {
-      const char *str = json_node_get_string (node);
-      char *end = NULL;
-
-      if (str == NULL || *str == '\0' || g_ascii_isspace (*str))
-        return FALSE;
-      errno = 0;
-      *value = g_ascii_strtoll (str, &end, 10);
-      return errno == 0 && end != str && *end == '\0';
-    }
-
-  return FALSE;
-}
-
 /**
  * juice_ctl_format_quota:
  * @info: (nullable): what the profile says about the key
@@ -249,13 +203,13 @@ juice_ctl_format_quota (const JuiceQuotaInfo  *info,
     case JUICE_QUOTA_ENUM:
     case JUICE_QUOTA_BOOLEAN:
     case JUICE_QUOTA_BITS:
-      if (!node_get_whole_number (node, &i))
+      if (!juice_json_node_get_exact_int (node, &i))
         return FALSE;
       *text = g_strdup_printf ("%" G_GINT64_FORMAT, i);
       return TRUE;
 
     case JUICE_QUOTA_FLOAT:
-      if (node_get_whole_number (node, &i))
+      if (juice_json_node_get_exact_int (node, &i))
         *text = g_strdup_printf ("%" G_GINT64_FORMAT, i);
       else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE &&
                isfinite (json_node_get_double (node)))
