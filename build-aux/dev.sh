@@ -194,8 +194,9 @@ cmd_bench() {
   start_xvfb
   local bus_config
   write_test_bus_config
-  dbus-run-session --config-file="$bus_config" -- \
-    meson test -C "$build" --benchmark --print-errorlogs --verbose "$@"
+  # The same session as the tests: bench-ui signs in with keys from the keyring.
+  dbus-run-session --config-file="$bus_config" -- "$top/build-aux/test-session.sh" "$build" \
+    --benchmark --verbose "$@"
 }
 
 case "${1:-}" in

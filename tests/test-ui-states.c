@@ -436,6 +436,8 @@ test_all_values (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search-values", NULL));
   page = JUICE_VALUES_PAGE (ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_VALUES_PAGE));
+  /* The page makes its rows when it is first shown. */
+  UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == juice_device_get_n_quotas (device));
 
   g_assert_cmpstr (value_of (GTK_WIDGET (window), "pd.chgSunPower"), ==, "130 kWh");
   g_assert_cmpstr (value_of (GTK_WIDGET (window), "pd.mpptUsedTime"), ==, "31 d 20 h");

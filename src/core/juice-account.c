@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-account.h"
+#include "juice-report-coalescer.h"
 #include "juice-cloud-error.h"
 #include "juice-error.h"
 #include "juice-json.h"
@@ -23,10 +24,16 @@
  * in a row means the account itself is the problem. */
 #define MAX_CREDENTIAL_RENEWALS 1
 
+/* Live reports closer together than this are applied together (see
+ * juice-report-coalescer.h): a device's usual one a second is applied as it
+ * comes. */
+#define REPORT_INTERVAL_MS 50
+
 typedef struct
 {
-  JuiceDevice *device;
-  GSource     *silence;   /* fires when the device has been quiet too long */
+  JuiceDevice          *device;
+  GSource              *silence;   /* fires when the device has been quiet too long */
+  JuiceReportCoalescer *reports;
 } Slot;
 
 struct _JuiceAccount
@@ -117,6 +124,7 @@ slot_free (gpointer data)
 
   g_source_destroy (slot->silence);
   g_source_unref (slot->silence);
+  g_clear_pointer (&slot->reports, juice_report_coalescer_free);
   g_clear_object (&slot->device);
   g_free (slot);
 }
@@ -151,6 +159,7 @@ ensure_slot (JuiceAccount *self,
   g_source_set_callback (slot->silence, silence_cb, slot, NULL);
   g_source_set_ready_time (slot->silence, -1);
   g_source_attach (slot->silence, self->context);
+  slot->reports = juice_report_coalescer_new (slot->device, self->context, REPORT_INTERVAL_MS);
 
   g_hash_table_insert (self->slots, g_strdup (serial_number), slot);
   g_list_store_append (self->devices, slot->device);
@@ -170,6 +179,8 @@ apply_quotas (JuiceAccount *self,
   if (slot == NULL || quotas == NULL)
     return;
 
+  /* Live values that came before these go first. */
+  juice_report_coalescer_flush (slot->reports);
   node = json_node_init_object (json_node_alloc (), quotas);
   if (juice_device_apply_report (slot->device, node, &error) < 0)
     g_debug ("%s: quotas not applied: %s", serial_number, error->message);
@@ -319,7 +330,7 @@ on_message (JuiceMqtt    *mqtt,
       gsize len;
       const char *data = g_bytes_get_data (payload, &len);
 
-      if (juice_device_apply_report_bytes (slot->device, data ? data : "", len, &error) < 0)
+      if (!juice_report_coalescer_push (slot->reports, data ? data : "", len, &error))
         {
           ignore (self, topic, error->message);
           return;

@@ -954,27 +954,42 @@ juice_device_apply_report (JuiceDevice  *self,
   return (int) n_changed;
 }
 
+JsonNode *
+juice_device_parse_report (JuiceDevice  *self,
+                           const char   *data,
+                           gssize        length,
+                           GError      **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
+
+  root = juice_json_parse (data, length, MAX_REPORT_BYTES, MAX_REPORT_DEPTH, error);
+  if (root == NULL)
+    {
+      self->n_rejected++;
+      return NULL;
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "params"))
+    return json_node_ref (json_object_get_member (json_node_get_object (root), "params"));
+
+  return g_steal_pointer (&root);
+}
+
 int
 juice_device_apply_report_bytes (JuiceDevice  *self,
                                  const char   *data,
                                  gssize        length,
                                  GError      **error)
 {
-  g_autoptr(JsonNode) root = NULL;
-  JsonNode *params;
+  g_autoptr(JsonNode) params = NULL;
 
   g_return_val_if_fail (JUICE_IS_DEVICE (self), -1);
 
-  root = juice_json_parse (data, length, MAX_REPORT_BYTES, MAX_REPORT_DEPTH, error);
-  if (root == NULL)
-    {
-      self->n_rejected++;
-      return -1;
-    }
-
-  params = root;
-  if (JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "params"))
-    params = json_object_get_member (json_node_get_object (root), "params");
+  params = juice_device_parse_report (self, data, length, error);
+  if (params == NULL)
+    return -1;
 
   return juice_device_apply_report (self, params, error);
 }

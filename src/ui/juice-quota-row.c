@@ -40,25 +40,35 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* What the row shows for the key's current value (a dash for a key the
+ * device has not sent yet). */
+static char *
+format_value (JuiceQuotaRow *self,
+              gboolean      *reported)
+{
+  JsonNode *node = juice_device_get_quota (self->device, self->key);
+
+  *reported = node != NULL;
+  if (node == NULL)
+    return g_strdup ("—");
+
+  return juice_quota_format_node (self->info, node);
+}
+
+/* Touches the label only when the text it shows changes: a report that
+ * changes nothing visible changes nothing on screen. */
 static void
 juice_quota_row_update (JuiceQuotaRow *self)
 {
-  JsonNode *node = juice_device_get_quota (self->device, self->key);
   g_autofree char *value = NULL;
-  const char *label;
+  gboolean reported;
 
-  /* A key the device has not sent (yet): a dash, dimmed, not a blank. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->value_label), node != NULL);
-  if (node == NULL)
-    value = g_strdup ("—");
-  else
-    value = juice_quota_format_node (self->info, node);
-  gtk_label_set_label (self->value_label, value);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->value_label), node ? value : _("Not reported"));
-
-  label = self->info != NULL ? _(self->info->label) : self->key;
-  g_free (self->search_text);
-  self->search_text = g_strconcat (label, " ", self->key, " ", value, NULL);
+  value = format_value (self, &reported);
+  if (g_strcmp0 (gtk_label_get_label (self->value_label), value) != 0)
+    gtk_label_set_label (self->value_label, value);
+  /* A key the device has not sent (yet): dimmed, not a blank. */
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->value_label)) != reported)
+    gtk_widget_set_sensitive (GTK_WIDGET (self->value_label), reported);
 }
 
 static void
@@ -67,6 +77,54 @@ on_quota_changed (JuiceDevice   *device,
                   JuiceQuotaRow *self)
 {
   juice_quota_row_update (self);
+}
+
+/* The value in full when the pointer rests on it, made only then: setting
+ * a tooltip on every report asks the display server where the pointer is. */
+static gboolean
+on_query_tooltip (GtkWidget     *label,
+                  int            x,
+                  int            y,
+                  gboolean       keyboard_mode,
+                  GtkTooltip    *tooltip,
+                  JuiceQuotaRow *self)
+{
+  g_autofree char *value = NULL;
+  gboolean reported;
+
+  value = format_value (self, &reported);
+  gtk_tooltip_set_text (tooltip, reported ? value : _("Not reported"));
+  return TRUE;
+}
+
+/* Only a row on screen follows its key: hidden pages cost nothing per report. */
+static void
+juice_quota_row_map (GtkWidget *widget)
+{
+  JuiceQuotaRow *self = JUICE_QUOTA_ROW (widget);
+  g_autofree char *detailed = NULL;
+
+  GTK_WIDGET_CLASS (juice_quota_row_parent_class)->map (widget);
+
+  if (self->changed_id == 0)
+    {
+      /* Known keys have a quark already; an unknown key's quark is minted
+       * here, once per row the user looks at, not per message. */
+      detailed = g_strconcat ("quota-changed::", self->key, NULL);
+      self->changed_id = g_signal_connect (self->device, detailed,
+                                           G_CALLBACK (on_quota_changed), self);
+    }
+  juice_quota_row_update (self);
+}
+
+static void
+juice_quota_row_unmap (GtkWidget *widget)
+{
+  JuiceQuotaRow *self = JUICE_QUOTA_ROW (widget);
+
+  g_clear_signal_handler (&self->changed_id, self->device);
+
+  GTK_WIDGET_CLASS (juice_quota_row_parent_class)->unmap (widget);
 }
 
 static void
@@ -169,6 +227,9 @@ juice_quota_row_class_init (JuiceQuotaRowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  widget_class->map = juice_quota_row_map;
+  widget_class->unmap = juice_quota_row_unmap;
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-quota-row.ui");
   gtk_widget_class_bind_template_child (widget_class, JuiceQuotaRow, value_label);
 }
@@ -184,7 +245,6 @@ juice_quota_row_new (JuiceDevice *device,
                      const char  *key)
 {
   const JuiceDeviceProfile *profile;
-  g_autofree char *detailed = NULL;
   JuiceQuotaRow *self;
 
   g_return_val_if_fail (JUICE_IS_DEVICE (device), NULL);
@@ -200,10 +260,8 @@ juice_quota_row_new (JuiceDevice *device,
                                  self->info ? _(self->info->label) : key);
   sync_subtitle (self);
 
-  /* Known keys have a quark already; an unknown key's quark is minted here,
-   * once per row the user looks at, not per message. */
-  detailed = g_strconcat ("quota-changed::", self->key, NULL);
-  self->changed_id = g_signal_connect (device, detailed, G_CALLBACK (on_quota_changed), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->value_label), TRUE);
+  g_signal_connect (self->value_label, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
   juice_quota_row_update (self);
 
   return GTK_WIDGET (self);
@@ -222,6 +280,10 @@ juice_quota_row_get_value (JuiceQuotaRow *self)
 {
   g_return_val_if_fail (JUICE_IS_QUOTA_ROW (self), NULL);
 
+  /* A row off screen does not follow its key: catch up first. */
+  if (self->changed_id == 0)
+    juice_quota_row_update (self);
+
   return gtk_label_get_label (self->value_label);
 }
 
@@ -230,5 +292,8 @@ juice_quota_row_get_search_text (JuiceQuotaRow *self)
 {
   g_return_val_if_fail (JUICE_IS_QUOTA_ROW (self), NULL);
 
+  g_free (self->search_text);
+  self->search_text = g_strconcat (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self)), " ",
+                                   self->key, " ", juice_quota_row_get_value (self), NULL);
   return self->search_text;
 }

@@ -130,6 +130,8 @@ on_report_applied (JuiceDevice     *device,
   add_new_rows (self);
 }
 
+/* The rows are made when the page is first shown, and new keys join only
+ * while it is: a page nobody looks at costs nothing per report. */
 static void
 rebuild (JuiceValuesPage *self)
 {
@@ -139,8 +141,36 @@ rebuild (JuiceValuesPage *self)
     gtk_list_box_remove (self->list_box, child);
   g_hash_table_remove_all (self->rows);
 
+}
+
+static void
+connect_device (JuiceValuesPage *self)
+{
+  if (self->device == NULL || self->report_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  self->report_id = g_signal_connect (self->device, "report-applied",
+                                      G_CALLBACK (on_report_applied), self);
+  add_new_rows (self);
+}
+
+static void
+juice_values_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (juice_values_page_parent_class)->map (widget);
+
+  connect_device (JUICE_VALUES_PAGE (widget));
+}
+
+static void
+juice_values_page_unmap (GtkWidget *widget)
+{
+  JuiceValuesPage *self = JUICE_VALUES_PAGE (widget);
+
   if (self->device != NULL)
-    add_new_rows (self);
+    g_clear_signal_handler (&self->report_id, self->device);
+
+  GTK_WIDGET_CLASS (juice_values_page_parent_class)->unmap (widget);
 }
 
 static void
@@ -206,6 +236,8 @@ juice_values_page_class_init (JuiceValuesPageClass *klass)
   object_class->dispose = juice_values_page_dispose;
   object_class->get_property = juice_values_page_get_property;
   object_class->set_property = juice_values_page_set_property;
+  widget_class->map = juice_values_page_map;
+  widget_class->unmap = juice_values_page_unmap;
 
   properties[PROP_DEVICE] =
     g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
@@ -257,11 +289,8 @@ juice_values_page_set_device (JuiceValuesPage *self,
 
   g_set_object (&self->device, device);
 
-  if (device != NULL)
-    self->report_id = g_signal_connect (device, "report-applied",
-                                        G_CALLBACK (on_report_applied), self);
-
   rebuild (self);
+  connect_device (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
 }
 
