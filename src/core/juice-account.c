@@ -349,6 +349,13 @@ on_message (JuiceMqtt    *mqtt,
 static void
 sync_link_state (JuiceAccount *self)
 {
+  JuiceMqttState state = juice_mqtt_get_state (self->mqtt);
+
+  /* A link lost before its first "connected" (subscriptions confirmed)
+   * makes the quotas fetched at the start stale: the next one fetches. */
+  if (state != JUICE_MQTT_STATE_CONNECTING && state != JUICE_MQTT_STATE_CONNECTED)
+    self->connect_fetched = FALSE;
+
   set_link_state (self, juice_mqtt_get_state_text (self->mqtt));
 }
 
