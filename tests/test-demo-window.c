@@ -218,8 +218,9 @@ test_controls (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 2600);
   ui_present (GTK_WINDOW (window));
 
-  /* Every setting of the profile has a control. */
-  g_assert_cmpuint (ui_count (GTK_WIDGET (window), is_setting_row, NULL), ==, profile->n_settings);
+  /* Every setting of the profile has a control (they come in the frame
+   * after the first). */
+  UI_WAIT_UNTIL (ui_count (GTK_WIDGET (window), is_setting_row, NULL) == profile->n_settings);
 
   /* The AC output switch sends the command the device sees, then confirms. */
   row = find_setting_row (GTK_WIDGET (window), "ac-output");

@@ -206,7 +206,9 @@ test_never_reported (void)
   g_assert_false (gtk_widget_get_sensitive (soc_bar));
   g_assert_nonnull (ui_find (page, is_label_with, "No values received"));
 
-  /* Its settings are unknown too: no choice shown, none to make. */
+  /* Its settings are unknown too: no choice shown, none to make. The
+   * settings come in the frame after the first. */
+  UI_WAIT_UNTIL (ui_find (page, is_choice_row, "unit-timeout") != NULL);
   {
     AdwComboRow *combo = ADW_COMBO_ROW (ui_find (page, is_choice_row, "unit-timeout"));
 
@@ -312,6 +314,7 @@ test_custom_choice (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 2600);
   ui_present (GTK_WINDOW (window));
 
+  UI_WAIT_UNTIL (ui_find (GTK_WIDGET (window), is_choice_row, "unit-timeout") != NULL);
   unit_timeout = ADW_COMBO_ROW (ui_find (GTK_WIDGET (window), is_choice_row, "unit-timeout"));
   g_assert_nonnull (unit_timeout);
   model = adw_combo_row_get_model (unit_timeout);

@@ -39,6 +39,10 @@ struct _JuiceDevicePage
   gboolean     kilowatts;
   gboolean     has_values;
   gulong       report_id;
+  gboolean     details_pending;  /* flows and settings not built yet */
+  GdkFrameClock *paint_clock;    /* while waiting for the first paint */
+  gulong       after_paint_id;
+  guint        details_idle;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceDevicePage, juice_device_page, ADW_TYPE_BIN)
@@ -240,14 +244,14 @@ create_flows_group (JuiceDevice *device)
   return group;
 }
 
+/* The details (power flows, then the settings) are made once the page has
+ * been painted: the first frame shows the charge and the power in and out
+ * without waiting for some 40 rows to be built and measured, and the
+ * details follow in the next frame, below what is already there. */
 static void
-rebuild_details (JuiceDevicePage *self)
+build_details (JuiceDevicePage *self)
 {
   const JuiceDeviceProfile *profile;
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_box))))
-    gtk_box_remove (self->details_box, child);
 
   if (self->device == NULL || !(profile = juice_device_get_profile (self->device)))
     return;
@@ -281,12 +285,98 @@ rebuild_details (JuiceDevicePage *self)
 }
 
 static void
+cancel_details (JuiceDevicePage *self)
+{
+  if (self->paint_clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->paint_clock);
+  g_clear_object (&self->paint_clock);
+  g_clear_handle_id (&self->details_idle, g_source_remove);
+}
+
+static gboolean
+details_idle_cb (gpointer data)
+{
+  JuiceDevicePage *self = data;
+
+  self->details_idle = 0;
+  if (self->details_pending)
+    {
+      self->details_pending = FALSE;
+      build_details (self);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_paint_cb (GdkFrameClock   *clock,
+                JuiceDevicePage *self)
+{
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  g_clear_object (&self->paint_clock);
+  if (self->details_idle == 0)
+    self->details_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, details_idle_cb, self, NULL);
+}
+
+static void
+schedule_details (JuiceDevicePage *self)
+{
+  GdkFrameClock *clock;
+
+  if (!self->details_pending || self->after_paint_id != 0 || self->details_idle != 0 ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      !(clock = gtk_widget_get_frame_clock (GTK_WIDGET (self))))
+    return;
+
+  self->paint_clock = g_object_ref (clock);
+  self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+rebuild_details (JuiceDevicePage *self)
+{
+  GtkWidget *child;
+
+  cancel_details (self);
+  self->details_pending = FALSE;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_box))))
+    gtk_box_remove (self->details_box, child);
+
+  if (self->device == NULL || juice_device_get_profile (self->device) == NULL)
+    return;
+
+  self->details_pending = TRUE;
+  schedule_details (self);
+}
+
+static void
+juice_device_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (juice_device_page_parent_class)->map (widget);
+
+  schedule_details (JUICE_DEVICE_PAGE (widget));
+}
+
+static void
+juice_device_page_unrealize (GtkWidget *widget)
+{
+  /* The frame clock goes with the surface. */
+  cancel_details (JUICE_DEVICE_PAGE (widget));
+
+  GTK_WIDGET_CLASS (juice_device_page_parent_class)->unrealize (widget);
+}
+
+static void
 juice_device_page_dispose (GObject *object)
 {
   JuiceDevicePage *self = (JuiceDevicePage *)object;
 
   if (self->device != NULL)
     g_clear_signal_handler (&self->report_id, self->device);
+  cancel_details (self);
+  self->details_pending = FALSE;
   gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_DEVICE_PAGE);
   g_clear_object (&self->device);
   g_clear_object (&self->settings);
@@ -357,6 +447,8 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   object_class->dispose = juice_device_page_dispose;
   object_class->get_property = juice_device_page_get_property;
   object_class->set_property = juice_device_page_set_property;
+  widget_class->map = juice_device_page_map;
+  widget_class->unrealize = juice_device_page_unrealize;
 
   properties[PROP_DEVICE] =
     g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
