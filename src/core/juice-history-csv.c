@@ -179,14 +179,21 @@ juice_history_export_csv (JuiceHistory   *self,
   return ok;
 }
 
+/* The export thread holds no reference to the history or the task: it
+ * hands its result back to the main context, where the task returns. So
+ * when the callback runs, nothing on another thread keeps the history. */
 typedef struct
 {
-  char   *path;
-  char   *serial_number;
-  gint64  from;
-  gint64  to;
-  gint64  now;
-  GFile  *file;
+  GTask        *task;         /* owned; touched on the main context only */
+  GMainContext *context;
+  GCancellable *cancellable;
+  char         *path;
+  char         *serial_number;
+  gint64        from;
+  gint64        to;
+  gint64        now;
+  GFile        *file;
+  GError       *error;        /* what the thread met, or NULL */
 } ExportData;
 
 static void
@@ -194,53 +201,65 @@ export_data_free (gpointer data)
 {
   ExportData *export = data;
 
+  g_clear_object (&export->task);
+  g_main_context_unref (export->context);
+  g_clear_object (&export->cancellable);
   g_free (export->path);
   g_free (export->serial_number);
   g_clear_object (&export->file);
+  g_clear_error (&export->error);
   g_free (export);
 }
 
-static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gboolean
+export_done (gpointer data)
 {
-  ExportData *export = task_data;
+  ExportData *export = data;
+
+  if (export->error != NULL)
+    g_task_return_error (export->task, g_steal_pointer (&export->error));
+  else
+    g_task_return_boolean (export->task, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+export_thread (gpointer data)
+{
+  ExportData *export = data;
   g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
+  GError **error = &export->error;
   sqlite3 *db;
   gboolean ok;
 
-  db = _juice_history_open_db (export->path, FALSE, NULL, &error);
-  if (db == NULL)
+  db = _juice_history_open_db (export->path, FALSE, NULL, error);
+  if (db != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      stream = g_file_replace (export->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                               export->cancellable, error);
+      ok = stream != NULL
+           && export_csv (db, export->serial_number, export->from, export->to, export->now,
+                          G_OUTPUT_STREAM (stream), export->cancellable, error)
+           && g_output_stream_close (G_OUTPUT_STREAM (stream), export->cancellable, error);
+      sqlite3_close (db);
+
+      /* A failed export leaves no half file behind: a replace closed while
+       * cancelled drops its temporary file and keeps what was there. */
+      if (!ok && stream != NULL && !g_output_stream_is_closed (G_OUTPUT_STREAM (stream)))
+        {
+          g_autoptr(GCancellable) abort = g_cancellable_new ();
+
+          g_cancellable_cancel (abort);
+          g_output_stream_close (G_OUTPUT_STREAM (stream), abort, NULL);
+        }
+      g_clear_object (&stream);
     }
 
-  stream = g_file_replace (export->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                           cancellable, &error);
-  ok = stream != NULL
-       && export_csv (db, export->serial_number, export->from, export->to, export->now,
-                      G_OUTPUT_STREAM (stream), cancellable, &error)
-       && g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error);
-  sqlite3_close (db);
+  g_main_context_invoke_full (export->context, G_PRIORITY_DEFAULT, export_done, export,
+                              export_data_free);
 
-  /* A failed export leaves no half file behind: a replace closed while
-   * cancelled drops its temporary file and keeps what was there. */
-  if (!ok && stream != NULL && !g_output_stream_is_closed (G_OUTPUT_STREAM (stream)))
-    {
-      g_autoptr(GCancellable) abort = g_cancellable_new ();
-
-      g_cancellable_cancel (abort);
-      g_output_stream_close (G_OUTPUT_STREAM (stream), abort, NULL);
-    }
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  return NULL;
 }
 
 void
@@ -253,28 +272,27 @@ juice_history_export_csv_async (JuiceHistory        *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ExportData *export;
 
   g_return_if_fail (JUICE_IS_HISTORY (self));
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, juice_history_export_csv_async);
-
   /* What is queued now belongs in the file. */
   juice_history_flush (self);
 
   export = g_new0 (ExportData, 1);
+  export->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (export->task, juice_history_export_csv_async);
+  export->context = g_main_context_ref_thread_default ();
+  export->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   export->path = g_strdup (self->path);
   export->serial_number = g_strdup (serial_number);
   export->from = from;
   export->to = to;
   export->now = juice_history_now (self);
   export->file = g_object_ref (file);
-  g_task_set_task_data (task, export, export_data_free);
-  g_task_run_in_thread (task, export_thread);
+  g_thread_unref (g_thread_new ("juice-history-export", export_thread, export));
 }
 
 gboolean

@@ -42,6 +42,9 @@ struct _JuiceHistoryWriter
   gint64        prune_now;    /* 0: no retention under way */
   guint         flushing;
   gboolean      quit;
+
+  /* state, writer thread only */
+  gboolean      failing;      /* the last batch failed: said once, not every batch */
 };
 
 typedef struct
@@ -257,6 +260,9 @@ write_batch (JuiceHistoryWriter *self,
     }
 
   g_debug ("Wrote %u records", n_written);
+  if (self->failing)
+    g_message ("Writing the history works again");
+  self->failing = FALSE;
 
   if (changed->len > 0)
     {
@@ -271,8 +277,11 @@ write_batch (JuiceHistoryWriter *self,
   return prune_now;
 
 failed:
-  /* A full disk or a file gone bad: these samples are lost, the next batch tries again. */
-  g_critical ("Could not write %u history records: %s", batch->len, error->message);
+  /* A full disk or a file gone bad: these samples are lost, the next batch
+   * tries again. Said once until a batch gets through. */
+  if (!self->failing)
+    g_warning ("Could not write %u history records: %s", batch->len, error->message);
+  self->failing = TRUE;
   return prune_now;
 }
 
@@ -403,7 +412,7 @@ writer_thread (gpointer data)
 
           more = _juice_history_prune_step (self->db, prune_now, &error);
           if (error != NULL)
-            g_critical ("%s", error->message);
+            g_warning ("%s", error->message);
         }
 
       g_mutex_lock (&self->lock);
