@@ -515,3 +515,11 @@ juice_application_get_account (JuiceApplication *self)
 
   return self->account;
 }
+
+JuiceHistory *
+juice_application_get_history (JuiceApplication *self)
+{
+  g_return_val_if_fail (JUICE_IS_APPLICATION (self), NULL);
+
+  return self->history;
+}
