@@ -697,6 +697,19 @@ test_sim_month (Fixture       *f,
     }
   g_assert_cmpfloat (solar_total, >, 28 * 1000);
 
+  /* Today, by the same clock: the month's last day, under way. */
+  {
+    JuiceHistoryDay today;
+
+    g_assert_true (juice_history_query_today (f->history, SN, &today, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (today.day_start, <=, f->now);
+    g_assert_cmpint (today.day_start, >, f->now - 86400);
+    g_assert_cmpfloat (today.wh_out_ac, >, 0);
+    g_assert_true (juice_history_query_today (f->history, "DCABNOTHING", &today, &error));
+    g_assert_cmpfloat (today.wh_in_solar + today.wh_out_ac, ==, 0);
+  }
+
   soc = query (f->history, JUICE_HISTORY_SERIES_SOC, T0, T0 + 30 * 86400, 1280);
   g_assert_cmpuint (soc->len, >, 1000);
   g_assert_cmpuint (soc->len, <=, 1280);

@@ -5,6 +5,8 @@
 
 #define G_LOG_DOMAIN "juice-history"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "juice-history-private.h"
@@ -15,10 +17,8 @@ G_STATIC_ASSERT ((int) N_KINDS == (int) JUICE_HISTORY_N_COUNTERS);
 
 typedef struct
 {
-  gint64   start;
   double   wh[N_KINDS];
   gboolean from_counter[N_KINDS];
-  double   wh_in_total;    /* integrated total input, for car input */
   gboolean any;
 } Day;
 
@@ -279,4 +279,43 @@ juice_history_query_daily (JuiceHistory  *self,
     }
 
   return result;
+}
+
+gboolean
+juice_history_query_today (JuiceHistory     *self,
+                           const char       *serial_number,
+                           JuiceHistoryDay  *day,
+                           GError          **error)
+{
+  g_autoptr(GArray) days = NULL;
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) midnight_today = NULL;
+
+  g_return_val_if_fail (JUICE_IS_HISTORY (self), FALSE);
+  g_return_val_if_fail (serial_number != NULL, FALSE);
+  g_return_val_if_fail (day != NULL, FALSE);
+
+  utc = g_date_time_new_from_unix_utc (juice_history_now (self));
+  g_return_val_if_fail (utc != NULL, FALSE);
+  now = g_date_time_to_timezone (utc, local);
+  midnight_today = midnight (now);
+
+  days = juice_history_query_daily (self, serial_number, local, g_date_time_to_unix (now),
+                                    g_date_time_to_unix (now), error);
+  if (days == NULL)
+    return FALSE;
+
+  if (days->len > 0)
+    {
+      *day = g_array_index (days, JuiceHistoryDay, 0);
+    }
+  else
+    {
+      memset (day, 0, sizeof *day);
+      day->day_start = g_date_time_to_unix (midnight_today);
+    }
+
+  return TRUE;
 }

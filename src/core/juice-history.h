@@ -165,6 +165,12 @@ GArray       *juice_history_query_daily      (JuiceHistory      *self,
                                               gint64             from,
                                               gint64             to,
                                               GError           **error);
+/* Today's energy (local time, by the history's clock), for the overview's
+ * "Today: 3.2 kWh in, 1.1 kWh out": zeros when nothing was recorded yet. */
+gboolean      juice_history_query_today      (JuiceHistory      *self,
+                                              const char        *serial_number,
+                                              JuiceHistoryDay   *day,
+                                              GError           **error);
 /* Devices with recorded samples: a GPtrArray of JuiceHistoryDeviceInfo. */
 GPtrArray    *juice_history_list_devices     (JuiceHistory      *self,
                                               GError           **error);
