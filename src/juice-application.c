@@ -19,6 +19,7 @@
 
 /* Tray, notifications, background (issue 11) */
 #include "juice-autostart.h"
+#include "juice-background.h"
 #include "juice-notifier.h"
 #include "juice-tray.h"
 
@@ -323,10 +324,21 @@ background_window_added (JuiceApplication *self,
 }
 
 static void
-sync_background (JuiceApplication *self)
+say (JuiceApplication *self,
+     const char       *message)
 {
-  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  if (window != NULL)
+    juice_window_add_toast (JUICE_WINDOW (window), message);
+  else
+    g_warning ("%s", message);
+}
+
+static void
+hold (JuiceApplication *self,
+      gboolean          wanted)
+{
   if (wanted == self->held)
     return;
 
@@ -335,6 +347,48 @@ sync_background (JuiceApplication *self)
     g_application_hold (G_APPLICATION (self));
   else
     g_application_release (G_APPLICATION (self));
+}
+
+static void
+background_allowed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(JuiceApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (juice_background_request_finish (result, &error))
+    {
+      hold (self, g_settings_get_boolean (self->settings, "run-in-background"));
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* A refusal is honoured: the switches go back off and say why. */
+  g_settings_set_boolean (self->settings, "run-in-background", FALSE);
+  g_settings_set_boolean (self->settings, "start-at-login", FALSE);
+  hold (self, FALSE);
+  say (self, error->message);
+}
+
+static void
+sync_background (JuiceApplication *self)
+{
+  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
+  const char *argv[] = { "juice", "--background", NULL };
+
+  if (!wanted || !juice_background_is_sandboxed ())
+    {
+      hold (self, wanted);
+      return;
+    }
+
+  /* In Flatpak the Background portal decides, and also writes the autostart entry. */
+  juice_background_request_async (g_settings_get_boolean (self->settings, "start-at-login"),
+                                  argv, self->cancellable, background_allowed_cb,
+                                  g_object_ref (self));
 }
 
 static char *
@@ -356,20 +410,23 @@ sync_autostart (JuiceApplication *self)
   gboolean wanted = g_settings_get_boolean (self->settings, "start-at-login");
   g_autofree char *command = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWindow *window;
+
+  if (juice_background_is_sandboxed ())
+    {
+      const char *argv[] = { "juice", "--background", NULL };
+
+      /* The sandbox cannot write the host's autostart folder: the portal does. */
+      juice_background_request_async (wanted, argv, self->cancellable, background_allowed_cb,
+                                      g_object_ref (self));
+      return;
+    }
 
   if (wanted == juice_autostart_is_enabled ())
     return;
 
   command = own_command ();
-  if (juice_autostart_set_enabled (wanted, command, &error))
-    return;
-
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (window != NULL)
-    juice_window_add_toast (JUICE_WINDOW (window), error->message);
-  else
-    g_warning ("%s", error->message);
+  if (!juice_autostart_set_enabled (wanted, command, &error))
+    say (self, error->message);
 }
 
 static void
@@ -399,7 +456,9 @@ background_startup (JuiceApplication *self)
   g_signal_connect_object (self->settings, "changed::start-at-login",
                            G_CALLBACK (on_background_setting), self, 0);
   sync_background (self);
-  sync_autostart (self);
+  /* In Flatpak the portal keeps the entry: nothing to put right at each start. */
+  if (!juice_background_is_sandboxed ())
+    sync_autostart (self);
 }
 
 static void
