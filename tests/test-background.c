@@ -34,6 +34,9 @@ test_background (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) second = NULL;
   const char *juice = g_getenv ("JUICE_BIN");
+  g_autoptr(GKeyFile) entry = g_key_file_new ();
+  g_autofree char *autostart = NULL;
+  g_autofree char *exec = NULL;
   JuiceWindow *window;
   JuiceDevice *device;
   gint64 closed_at;
@@ -79,6 +82,27 @@ test_background (void)
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
   g_assert_true (juice_window_get_device (window) == device);
   ui_save_screenshot (GTK_WIDGET (window), "background-presented.png");
+
+  /* A notification's click (or the tray's device line) opens the device's page. */
+  gtk_window_close (GTK_WINDOW (window));
+  UI_WAIT_UNTIL (!gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-device",
+                                  g_variant_new_string (juice_device_get_serial_number (device)));
+  UI_WAIT_UNTIL (window_shown (GTK_WINDOW (window)));
+  g_assert_true (juice_window_get_device (window) == device);
+
+  /* "Start at login" writes the autostart entry, which starts Juice without a window. */
+  autostart = g_build_filename (g_get_user_config_dir (), "autostart",
+                                "io.github.juicepower.Juice.desktop", NULL);
+  g_settings_set_boolean (settings, "start-at-login", TRUE);
+  g_assert_true (g_key_file_load_from_file (entry, autostart, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  exec = g_key_file_get_string (entry, "Desktop Entry", "Exec", &error);
+  g_assert_no_error (error);
+  g_test_message ("autostart Exec=%s", exec);
+  g_assert_true (g_str_has_suffix (exec, " --background"));
+  g_settings_set_boolean (settings, "start-at-login", FALSE);
+  g_assert_false (g_file_test (autostart, G_FILE_TEST_EXISTS));
 
   /* Preference off: closing ends the application's hold on itself. */
   g_settings_set_boolean (settings, "run-in-background", FALSE);
