@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "juice-autostart.h"
 
@@ -25,6 +26,32 @@ juice_autostart_is_enabled (void)
   g_autofree char *path = juice_autostart_get_path ();
 
   return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* An Exec argument as the Desktop Entry spec quotes it: in double quotes,
+ * with ", `, $ and \ escaped and % doubled, when it holds anything but
+ * plain characters. */
+static char *
+quote_exec_argument (const char *argument)
+{
+  GString *quoted;
+
+  if (*argument != '\0' && strspn (argument, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789/._-+,:=@") == strlen (argument))
+    return g_strdup (argument);
+
+  quoted = g_string_new ("\"");
+  for (const char *p = argument; *p != '\0'; p++)
+    {
+      if (*p == '%')
+        g_string_append_c (quoted, '%');   /* not a field code */
+      else if (strchr ("\"`$\\", *p) != NULL)
+        g_string_append_c (quoted, '\\');
+      g_string_append_c (quoted, *p);
+    }
+  g_string_append_c (quoted, '"');
+
+  return g_string_free (quoted, FALSE);
 }
 
 gboolean
@@ -62,7 +89,7 @@ juice_autostart_set_enabled (gboolean     enabled,
       return FALSE;
     }
 
-  quoted = g_shell_quote (command);
+  quoted = quote_exec_argument (command);
   exec = g_strdup_printf ("%s --background", quoted);
   entry = g_key_file_new ();
   g_key_file_set_string (entry, "Desktop Entry", "Type", "Application");
