@@ -223,6 +223,18 @@ menu_layout (Watcher    *watcher,
   return layout;
 }
 
+static gboolean
+tooltip_has (Watcher    *watcher,
+             const char *bus_name,
+             const char *text)
+{
+  g_autoptr(GVariant) tooltip = item_property (watcher, bus_name, "ToolTip");
+  const char *body = NULL;
+
+  g_variant_get (tooltip, "(&s@a(iiay)&s&s)", NULL, NULL, NULL, &body);
+  return strstr (body, text) != NULL;
+}
+
 static GVariant *
 menu_item_props (Watcher    *watcher,
                  const char *bus_name,
@@ -321,6 +333,8 @@ test_tray_watcher (void)
   const char *bus_name;
   Watcher *watcher;
   guint revision, n_icon, n_tooltip, n_failed = 0, n_updates;
+  gint64 burst_start;
+  double burst_s;
   int ac_id;
   gint64 ac;
 
@@ -414,6 +428,27 @@ test_tray_watcher (void)
   g_assert_cmpuint (count_signals (watcher, "NewIcon"), ==, n_icon);
   g_assert_cmpuint (count_signals (watcher, "NewToolTip"), ==, n_tooltip);
   g_assert_cmpuint (watcher->menu_updates, ==, n_updates);
+
+  /* Power changes with every report: its text goes out at most every 5 s,
+   * and the last value does go out. */
+  n_tooltip = count_signals (watcher, "NewToolTip");
+  n_updates = watcher->menu_updates;
+  burst_start = g_get_monotonic_time ();
+  for (int i = 1; i <= 20; i++)
+    {
+      g_autofree char *report = g_strdup_printf ("{\"pd.wattsOutSum\": %d}", 100 + i);
+
+      g_assert_cmpint (juice_device_apply_report_bytes (fixture->device, report, -1, NULL), ==, 1);
+      tray_util_iterate ();
+    }
+  g_free (icon);
+  icon = item_string (watcher, bus_name, "IconName");
+  burst_s = (g_get_monotonic_time () - burst_start) / (double) G_USEC_PER_SEC;
+  g_test_message ("20 power reports in %.2f s: %u NewToolTip, %u menu updates", burst_s,
+                  count_signals (watcher, "NewToolTip") - n_tooltip, watcher->menu_updates - n_updates);
+  g_assert_cmpuint (count_signals (watcher, "NewToolTip") - n_tooltip, <=, burst_s / 5 + 1);
+  g_assert_cmpuint (watcher->menu_updates - n_updates, <=, burst_s / 5 + 1);
+  TRAY_WAIT_UNTIL (tooltip_has (watcher, bus_name, "out 120 W"));
 
   /* AC output through the menu: the command reaches the device; the check
    * follows the device's confirmation, not the click. */

@@ -15,6 +15,10 @@
 
 #define MENU_PATH "/MenuBar"
 #define AC_OUTPUT "ac-output"
+/* Power and time left change with nearly every report: their text in the
+ * tooltip and the menu is sent at most this often. Charge, state and the
+ * icon go at once. */
+#define TEXT_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -39,6 +43,8 @@ struct _JuiceTray
 
   /* state */
   gulong               items_changed_id;
+  guint                text_timer_id;
+  gint64               last_text_time;
   int                  show_id;
   int                  quit_id;
 };
@@ -129,17 +135,74 @@ describe (JuiceDevice *device,
   return g_string_free (text, FALSE);
 }
 
+/* The tooltip and every device's line. */
+static void
+refresh_text (JuiceTray *self)
+{
+  Entry *first = self->entries->len > 0 ? g_ptr_array_index (self->entries, 0) : NULL;
+
+  g_clear_handle_id (&self->text_timer_id, g_source_remove);
+  self->last_text_time = g_get_monotonic_time ();
+
+  if (first == NULL)
+    {
+      juice_status_notifier_set_tooltip (self->item, _("Juice"), _("No power station"));
+      return;
+    }
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      g_autofree char *line = describe (entry->device, FALSE);
+
+      juice_dbusmenu_set_label (self->menu, entry->line_id, line);
+    }
+
+  {
+    g_autofree char *body = describe (first->device, TRUE);
+
+    juice_status_notifier_set_tooltip (self->item, _("Juice"), body);
+  }
+}
+
+static gboolean
+text_timeout (gpointer user_data)
+{
+  JuiceTray *self = user_data;
+
+  self->text_timer_id = 0;
+  refresh_text (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_text (JuiceTray *self)
+{
+  gint64 wait;
+
+  if (self->text_timer_id != 0)
+    return;
+
+  wait = self->last_text_time + TEXT_INTERVAL_US - g_get_monotonic_time ();
+  if (wait <= 0)
+    {
+      refresh_text (self);
+      return;
+    }
+
+  /* One timer while a change waits for its turn; none otherwise. */
+  self->text_timer_id = g_timeout_add ((guint) (wait / 1000) + 1, text_timeout, self);
+}
+
 static void
 update_icon (JuiceTray *self)
 {
   g_autofree char *icon = NULL;
-  g_autofree char *body = NULL;
   Entry *first = self->entries->len > 0 ? g_ptr_array_index (self->entries, 0) : NULL;
 
   if (first == NULL)
     {
       juice_status_notifier_set_icon (self->item, APP_ID "-battery-missing-symbolic");
-      juice_status_notifier_set_tooltip (self->item, _("Juice"), _("No power station"));
       juice_status_notifier_set_status (self->item, "Passive");
       return;
     }
@@ -148,19 +211,15 @@ update_icon (JuiceTray *self)
                                ? juice_device_get_soc (first->device) : NAN,
                                is_charging (first->device),
                                juice_device_get_online (first->device));
-  body = describe (first->device, TRUE);
   juice_status_notifier_set_icon (self->item, icon);
-  juice_status_notifier_set_tooltip (self->item, _("Juice"), body);
   juice_status_notifier_set_status (self->item, "Active");
 }
 
+/* What a device's change shows at once: the icon and the AC output check. */
 static void
 update_entry (Entry *entry)
 {
   JuiceTray *self = entry->tray;
-  g_autofree char *line = describe (entry->device, FALSE);
-
-  juice_dbusmenu_set_label (self->menu, entry->line_id, line);
 
   if (entry->ac_id != 0)
     {
@@ -185,7 +244,14 @@ on_device_notify (JuiceDevice *device,
                   GParamSpec  *pspec,
                   Entry       *entry)
 {
+  const char *name = g_param_spec_get_name (pspec);
+
   update_entry (entry);
+  if (g_str_equal (name, "watts-in") || g_str_equal (name, "watts-out") ||
+      g_str_equal (name, "remain-minutes"))
+    queue_text (entry->tray);
+  else
+    refresh_text (entry->tray);
 }
 
 static void
@@ -238,6 +304,7 @@ rebuild (JuiceTray *self)
   self->show_id = juice_dbusmenu_append (self->menu, JUICE_DBUSMENU_ITEM_STANDARD, _("Show Juice"));
   self->quit_id = juice_dbusmenu_append (self->menu, JUICE_DBUSMENU_ITEM_STANDARD, _("Quit"));
   update_icon (self);
+  refresh_text (self);
 }
 
 static void
@@ -342,6 +409,7 @@ juice_tray_dispose (GObject *object)
   JuiceTray *self = (JuiceTray *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->text_timer_id, g_source_remove);
   if (self->devices != NULL)
     g_clear_signal_handler (&self->items_changed_id, self->devices);
   g_clear_pointer (&self->entries, g_ptr_array_unref);

@@ -25,7 +25,9 @@ G_DECLARE_FINAL_TYPE (JuiceTray, juice_tray, JUICE, TRAY, GObject)
  * Juice" (activates @application) and "Quit" (app.quit). A device's line
  * activates app.show-device with its serial number.
  *
- * Nothing goes over the bus while what the tray shows stays the same.
+ * Nothing goes over the bus while what the tray shows stays the same; the
+ * power and time left in the tooltip and the menu, which change with nearly
+ * every report, are sent at most every 5 s (charge, icon and checks at once).
  *
  * Signals:
  *  - "command-failed" (JuiceDevice *device, const char *message): a command
