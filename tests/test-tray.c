@@ -5,7 +5,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "juice-tray.h"
 #include "tray-util.h"
@@ -545,6 +547,56 @@ test_tray_no_watcher (void)
   watcher_free (listener);
 }
 
+/* A bus that does not let the app own its item name (a sandbox): the item
+ * registers by object path, and the watcher reaches it by unique name. */
+static void
+test_tray_name_refused (void)
+{
+  g_autoptr(TrayFixture) fixture = tray_fixture_new ("io.github.juicepower.Juice.TestTrayPath");
+  g_autoptr(JuiceTray) tray = NULL;
+  g_autofree char *taken = NULL;
+  g_autofree char *id = NULL;
+  const char *unique_name;
+  Watcher *watcher;
+  guint taken_id;
+
+  if (fixture == NULL)
+    {
+      g_test_skip ("No session bus (run inside build-aux/dev.sh test)");
+      return;
+    }
+
+  watcher = watcher_new (TRUE);
+  /* The next item of this process will want the name after a probe's:
+   * someone else has it. */
+  {
+    g_autoptr(JuiceStatusNotifier) probe = NULL;
+    const char *probe_name;
+
+    probe = juice_status_notifier_new (g_application_get_dbus_connection (fixture->app), "probe",
+                                       NULL);
+    probe_name = juice_status_notifier_get_bus_name (probe);
+    taken = g_strdup_printf ("org.kde.StatusNotifierItem-%d-%d", (int) getpid (),
+                             atoi (strrchr (probe_name, '-') + 1) + 1);
+  }
+  taken_id = g_bus_own_name_on_connection (watcher->connection, taken, G_BUS_NAME_OWNER_FLAGS_NONE,
+                                           NULL, NULL, NULL, NULL);
+  TRAY_WAIT_UNTIL (name_has_owner (watcher, taken));
+
+  tray = juice_tray_new (fixture->app, NULL);
+  g_assert_cmpstr (juice_status_notifier_get_bus_name (juice_tray_get_item (tray)), ==, taken);
+  TRAY_WAIT_UNTIL (juice_status_notifier_get_registered (juice_tray_get_item (tray)));
+  g_assert_true (registered_as (watcher, 1, "/StatusNotifierItem"));
+
+  unique_name = g_dbus_connection_get_unique_name (g_application_get_dbus_connection (fixture->app));
+  id = item_string (watcher, unique_name, "Id");
+  g_assert_cmpstr (id, ==, "juice");
+
+  g_bus_unown_name (taken_id);
+  g_assert_finalize_object (g_steal_pointer (&tray));
+  watcher_free (watcher);
+}
+
 static void
 test_tray_icon_names (void)
 {
@@ -582,6 +634,7 @@ main (int   argc,
   g_test_add_func ("/juice/tray/icon-names", test_tray_icon_names);
   g_test_add_func ("/juice/tray/watcher", test_tray_watcher);
   g_test_add_func ("/juice/tray/no-watcher", test_tray_no_watcher);
+  g_test_add_func ("/juice/tray/name-refused", test_tray_name_refused);
 
   return g_test_run ();
 }

@@ -81,6 +81,7 @@ struct _JuiceStatusNotifier
   guint            changed_idle_id;
   Changed          changed;
   gboolean         name_acquired;
+  gboolean         name_refused;     /* register by object path then */
   gboolean         watcher_present;
   gboolean         registered;
 };
@@ -274,11 +275,14 @@ register_cb (GObject      *object,
 static void
 try_register (JuiceStatusNotifier *self)
 {
-  if (!self->name_acquired || !self->watcher_present)
+  if (!(self->name_acquired || self->name_refused) || !self->watcher_present)
     return;
 
+  /* Without our well-known name (a sandbox that does not let us own it),
+   * watchers take the object path and find us by our unique name. */
   g_dbus_connection_call (self->connection, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME,
-                          "RegisterStatusNotifierItem", g_variant_new ("(s)", self->bus_name),
+                          "RegisterStatusNotifierItem",
+                          g_variant_new ("(s)", self->name_acquired ? self->bus_name : ITEM_PATH),
                           NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, self->cancellable,
                           register_cb, g_object_ref (self));
 }
@@ -326,9 +330,17 @@ name_lost (GDBusConnection *connection,
 {
   JuiceStatusNotifier *self = user_data;
 
-  g_debug ("No tray item name %s", name);
-  self->name_acquired = FALSE;
-  set_registered (self, FALSE);
+  g_debug ("No tray item name %s: registering by object path", name);
+  /* Lost after having it (the connection closed): nobody can reach us. */
+  if (self->name_acquired)
+    {
+      self->name_acquired = FALSE;
+      set_registered (self, FALSE);
+      return;
+    }
+
+  self->name_refused = TRUE;
+  try_register (self);
 }
 
 static void
