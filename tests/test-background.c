@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "juice-application.h"
+#include "juice-preferences-window.h"
 #include "juice-window.h"
 #include "ui-util.h"
 
@@ -103,6 +104,21 @@ test_background (void)
   g_assert_true (g_str_has_suffix (exec, " --background"));
   g_settings_set_boolean (settings, "start-at-login", FALSE);
   g_assert_false (g_file_test (autostart, G_FILE_TEST_EXISTS));
+
+  /* The preferences' rows for all this are bound to the settings. */
+  {
+    GtkWidget *prefs = juice_preferences_window_new (GTK_WINDOW (window));
+    GtkWidget *spin = ui_find_by_type (prefs, GTK_TYPE_SPIN_BUTTON);
+
+    ui_present (GTK_WINDOW (prefs));
+    g_assert_nonnull (spin);
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 20);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 35);
+    g_assert_cmpint (g_settings_get_int (settings, "notify-low-charge"), ==, 35);
+    g_settings_reset (settings, "notify-low-charge");
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 20);
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
 
   /* Preference off: closing ends the application's hold on itself. */
   g_settings_set_boolean (settings, "run-in-background", FALSE);
