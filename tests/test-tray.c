@@ -323,6 +323,9 @@ test_tray_watcher (void)
   g_autoptr(GVariant) layout = NULL;
   g_autoptr(GVariant) children = NULL;
   g_autoptr(GVariant) tooltip = NULL;
+  g_autoptr(GVariant) pixmaps = NULL;
+  g_autofree char *theme_path = NULL;
+  g_autofree char *icon_dir = g_build_filename (g_getenv ("JUICE_SOURCE_DIR"), "data", "icons", NULL);
   g_autofree char *menu_path = NULL;
   g_autofree char *icon = NULL;
   g_autofree char *id = NULL;
@@ -352,7 +355,7 @@ test_tray_watcher (void)
   juice_sim_device_set_quota_int (fixture->sim, "inv.cfgAcEnabled", 0);
   tray_fixture_set_soc (fixture, 87);
 
-  tray = juice_tray_new (fixture->app, NULL);
+  tray = juice_tray_new (fixture->app, icon_dir);
   g_assert_nonnull (tray);
   g_signal_connect (tray, "command-failed", G_CALLBACK (on_command_failed), &n_failed);
   juice_tray_set_devices (tray, G_LIST_MODEL (fixture->devices));
@@ -373,6 +376,30 @@ test_tray_watcher (void)
   g_assert_cmpstr (category, ==, "Hardware");
   g_assert_cmpstr (icon, ==, "io.github.juicepower.Juice-battery-level-80-symbolic");
   g_assert_cmpstr (menu_path, ==, "/MenuBar");
+  theme_path = item_string (watcher, bus_name, "IconThemePath");
+  g_assert_cmpstr (theme_path, ==, icon_dir);
+
+  /* The same icon as pixmaps, for hosts without the theme: 22 and 44 px ARGB32. */
+  pixmaps = item_property (watcher, bus_name, "IconPixmap");
+  g_assert_cmpuint (g_variant_n_children (pixmaps), ==, 2);
+  {
+    g_autoptr(GVariant) bytes = NULL;
+    const guint8 *argb;
+    gsize n_bytes, opaque = 0;
+    int width, height;
+
+    g_variant_get_child (pixmaps, 0, "(ii@ay)", &width, &height, &bytes);
+    argb = g_variant_get_fixed_array (bytes, &n_bytes, 1);
+    g_assert_cmpint (width, ==, 22);
+    g_assert_cmpint (height, ==, 22);
+    g_assert_cmpuint (n_bytes, ==, 22 * 22 * 4);
+    for (gsize i = 0; i < n_bytes; i += 4)
+      opaque += argb[i] == 0xff;
+    /* The battery's outline and four fifths of its fill, not an empty square. */
+    g_assert_cmpuint (opaque, >, 40);
+    g_assert_cmpuint (opaque, <, 22 * 22 / 2);
+  }
+
   tooltip = item_property (watcher, bus_name, "ToolTip");
   g_variant_get (tooltip, "(s@a(iiay)ss)", NULL, NULL, &tip_title, &tip_body);
   g_test_message ("tooltip: %s / %s", tip_title, tip_body);

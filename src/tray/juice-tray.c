@@ -12,6 +12,7 @@
 
 #include "juice-quota-format.h"
 #include "juice-tray.h"
+#include "juice-tray-pixmap.h"
 
 #define MENU_PATH "/MenuBar"
 #define AC_OUTPUT "ac-output"
@@ -40,6 +41,7 @@ struct _JuiceTray
   JuiceDbusmenu       *menu;
   GPtrArray           *entries;     /* of Entry, in the model's order */
   GCancellable        *cancellable;
+  char                *icon_theme_path;
 
   /* state */
   gulong               items_changed_id;
@@ -194,6 +196,19 @@ queue_text (JuiceTray *self)
   self->text_timer_id = g_timeout_add ((guint) (wait / 1000) + 1, text_timeout, self);
 }
 
+/* The name, and the same drawn as pixmaps: rendered only when it changes. */
+static void
+set_icon (JuiceTray  *self,
+          const char *icon)
+{
+  if (g_strcmp0 (juice_status_notifier_get_icon (self->item), icon) == 0)
+    return;
+
+  juice_status_notifier_set_icon_pixmap (self->item,
+                                         juice_tray_pixmap_render (self->icon_theme_path, icon));
+  juice_status_notifier_set_icon (self->item, icon);
+}
+
 static void
 update_icon (JuiceTray *self)
 {
@@ -202,7 +217,7 @@ update_icon (JuiceTray *self)
 
   if (first == NULL)
     {
-      juice_status_notifier_set_icon (self->item, APP_ID "-battery-missing-symbolic");
+      set_icon (self, APP_ID "-battery-missing-symbolic");
       juice_status_notifier_set_status (self->item, "Passive");
       return;
     }
@@ -211,7 +226,7 @@ update_icon (JuiceTray *self)
                                ? juice_device_get_soc (first->device) : NAN,
                                is_charging (first->device),
                                juice_device_get_online (first->device));
-  juice_status_notifier_set_icon (self->item, icon);
+  set_icon (self, icon);
   juice_status_notifier_set_status (self->item, "Active");
 }
 
@@ -418,6 +433,7 @@ juice_tray_dispose (GObject *object)
   g_clear_object (&self->menu);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->application);
+  g_clear_pointer (&self->icon_theme_path, g_free);
 
   G_OBJECT_CLASS (juice_tray_parent_class)->dispose (object);
 }
@@ -510,6 +526,7 @@ juice_tray_new (GApplication *application,
   self->menu = juice_dbusmenu_new (connection, MENU_PATH);
   self->item = juice_status_notifier_new (connection, "juice", MENU_PATH);
   juice_status_notifier_set_title (self->item, _("Juice"));
+  self->icon_theme_path = g_strdup (icon_theme_path);
   if (icon_theme_path != NULL)
     juice_status_notifier_set_icon_theme_path (self->item, icon_theme_path);
   g_signal_connect_object (self->menu, "activated", G_CALLBACK (on_menu_activated), self, 0);
