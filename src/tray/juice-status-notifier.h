@@ -33,10 +33,10 @@ gboolean             juice_status_notifier_get_registered   (JuiceStatusNotifier
 const char          *juice_status_notifier_get_bus_name     (JuiceStatusNotifier *self);
 void                 juice_status_notifier_set_title        (JuiceStatusNotifier *self,
                                                              const char          *title);
-/* A name from the icon theme, looked up by the host; @theme_path, when not
- * NULL, is a folder the host also searches (an uninstalled build). */
+/* A name from the icon theme, looked up by the host. */
 void                 juice_status_notifier_set_icon         (JuiceStatusNotifier *self,
                                                              const char          *icon_name);
+/* A folder the host also searches for icon names (an uninstalled build). */
 void                 juice_status_notifier_set_icon_theme_path (JuiceStatusNotifier *self,
                                                                 const char       *theme_path);
 const char          *juice_status_notifier_get_icon         (JuiceStatusNotifier *self);
