@@ -8,6 +8,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "juice-device-profile.h"
+
 G_BEGIN_DECLS
 
 typedef struct _JuiceDevice JuiceDevice;
@@ -34,6 +36,12 @@ G_DECLARE_FINAL_TYPE (JuiceSimDevice, juice_sim_device, JUICE, SIM_DEVICE, GObje
  */
 
 JuiceSimDevice *juice_sim_device_new                (const char          *serial_number);
+/* A simulated @profile product: the DELTA Pro, or one whose profile has
+ * physics (DELTA 2: its fixture, its operateType commands). Its "report"
+ * signal carries flat keys too; juice_report_encode() groups them. */
+JuiceSimDevice *juice_sim_device_new_for_profile    (const char               *serial_number,
+                                                     const JuiceDeviceProfile *profile);
+const JuiceDeviceProfile *juice_sim_device_get_profile (JuiceSimDevice    *self);
 const char     *juice_sim_device_get_serial_number  (JuiceSimDevice      *self);
 const char     *juice_sim_device_get_name           (JuiceSimDevice      *self);
 void            juice_sim_device_set_name           (JuiceSimDevice      *self,
