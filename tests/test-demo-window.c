@@ -566,6 +566,45 @@ test_two_products (void)
   g_assert_finalize_object (g_steal_pointer (&sim_2));
 }
 
+/* A product without a profile: every value, generically labelled, no
+ * settings, and a line that says Juice cannot control it yet. */
+static void
+test_unknown_product (void)
+{
+  g_autoptr(JuiceDevice) device = juice_device_new ("R601ZEB4XE1A2345", NULL);
+  JuiceWindow *window;
+  GtkWidget *line;
+
+  juice_device_set_product (device, "RIVER 2");
+  g_assert_cmpint (juice_device_apply_report_bytes (device,
+                                                    "{\"typeCode\":\"pdStatus\",\"params\":"
+                                                    "{\"soc\":64,\"wattsOutSum\":12}}", -1, NULL), ==, 2);
+  g_assert_cmpint (juice_device_apply_report_bytes (device, "{\"params\":{\"pd.soc\":64}}",
+                                                    -1, NULL), ==, 1);
+
+  window = new_window (device);
+  ui_present (GTK_WINDOW (window));
+
+  wait_for_label (ui_find_by_css_class (GTK_WIDGET (window), "juice-soc"), "64 %");
+  UI_WAIT_UNTIL ((line = ui_find (GTK_WIDGET (window), is_label_with, "not support")) != NULL &&
+                 gtk_widget_get_mapped (line));
+  g_assert_cmpuint (ui_count (GTK_WIDGET (window), is_setting_row, NULL), ==, 0);
+
+  /* All Values lists what it sent, under the keys it used. */
+  {
+    JuiceValuesPage *page = JUICE_VALUES_PAGE (ui_find_by_type (GTK_WIDGET (window),
+                                                                JUICE_TYPE_VALUES_PAGE));
+
+    g_assert_nonnull (page);
+    g_assert_cmpuint (juice_device_get_n_quotas (device), ==, 3);
+  }
+  ui_save_screenshot (GTK_WIDGET (window), "unknown-product.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_wait_sole_owner (device);
+  g_assert_finalize_object (g_steal_pointer (&device));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -588,6 +627,7 @@ main (int   argc,
   g_test_add_func ("/juice/ui/demo-window/preferences-and-dark", test_preferences_and_dark);
   g_test_add_func ("/juice/ui/demo-window/keyboard", test_keyboard);
   g_test_add_func ("/juice/ui/demo-window/two-products", test_two_products);
+  g_test_add_func ("/juice/ui/demo-window/unknown-product", test_unknown_product);
 
   return g_test_run ();
 }
