@@ -257,7 +257,10 @@ def main():
             shown = wait_for(lambda: state(switcher, Atspi.StateType.CHECKED) or
                              state(switcher, Atspi.StateType.SELECTED))
             check(shown, "All Values is shown after its switcher button is pressed")
-            search = [n for n in walk(window) if reachable(n) and name_of(n) == "Search values"]
+            # The page is built after the switch: wait for it (a loaded
+            # machine, and the demo's second device reporting meanwhile).
+            search = wait_for(lambda: [n for n in walk(window)
+                                       if reachable(n) and name_of(n) == "Search values"])
             check(search, "All Values has its search entry, named (%s)"
                   % [role_name(n) for n in search])
             check_names(window, "All Values")

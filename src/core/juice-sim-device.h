@@ -1,4 +1,4 @@
-/* juice-sim-device.h: an in-process DELTA Pro
+/* juice-sim-device.h: an in-process DELTA Pro (or DELTA 2: juice-sim-delta-2.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -63,7 +63,8 @@ void            juice_sim_device_set_quota_int      (JuiceSimDevice      *self,
                                                      const char          *key,
                                                      gint64               value);
 
-/* Checks and queues a command ({"cmdSet":32,"id":N,...}). Returns the ack the
+/* Checks and queues a command ({"cmdSet":32,"id":N,...}; a DELTA 2 sim takes
+ * {"moduleType","operateType","params"} only). Returns the ack the
  * device will send: 0 accepted, 1 refused (unknown id, missing parameter, out
  * of range). The "reply" signal carries it after ack-delay-ms; an accepted
  * command changes the state and is reported after apply-delay-ms.
