@@ -108,3 +108,42 @@ chart_data_make_days (gint64 end,
 
   return days;
 }
+
+GArray *
+chart_data_decimate (GArray *points,
+                     gint64  from,
+                     gint64  to,
+                     guint   n_buckets)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (JuiceHistoryPoint));
+  JuiceHistoryPoint bucket = { 0 };
+  gint64 current = -1;
+  guint n = 0;
+
+  for (guint i = 0; i <= points->len; i++)
+    {
+      const JuiceHistoryPoint *p = i < points->len ? &g_array_index (points, JuiceHistoryPoint, i)
+                                                   : NULL;
+      gint64 index = p != NULL ? (p->time - from) * n_buckets / MAX (1, to - from) : -2;
+
+      if (p != NULL && (p->time < from || p->time > to))
+        continue;
+      if (index != current && n > 0)
+        {
+          bucket.mean /= n;
+          g_array_append_val (out, bucket);
+          n = 0;
+        }
+      if (p == NULL)
+        break;
+      if (n == 0)
+        bucket = (JuiceHistoryPoint) { p->time, p->min, 0, p->max };
+      bucket.min = MIN (bucket.min, p->min);
+      bucket.max = MAX (bucket.max, p->max);
+      bucket.mean += p->mean;
+      current = index;
+      n++;
+    }
+
+  return out;
+}

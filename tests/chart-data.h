@@ -30,4 +30,11 @@ void chart_data_make (gint64   end,
 GArray *chart_data_make_days (gint64 end,
                               guint  n_days);
 
+/* What JuiceHistory's query hands the chart: @points in [@from, @to] as
+ * @n_buckets buckets with their min, mean and max. */
+GArray *chart_data_decimate (GArray *points,
+                             gint64  from,
+                             gint64  to,
+                             guint   n_buckets);
+
 G_END_DECLS

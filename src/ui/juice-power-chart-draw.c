@@ -29,6 +29,7 @@ clear_label (gpointer data)
 void
 _juice_power_chart_clear_layouts (JuicePowerChart *self)
 {
+  g_clear_pointer (&self->series_node, gsk_render_node_unref);
   g_clear_pointer (&self->labels, g_array_unref);
   g_clear_object (&self->message);
 }
@@ -118,6 +119,7 @@ rebin (JuicePowerChart *self)
     }
 
   self->power_step = juice_chart_nice_step (max_power, N_STEPS, 100);
+  g_clear_pointer (&self->series_node, gsk_render_node_unref);
   self->bins_valid = TRUE;
 }
 
@@ -184,59 +186,121 @@ gap_columns (JuicePowerChart *self)
   return MAX (2, (int) ceil ((double) gap * self->n_bins / span));
 }
 
-/* The top of a series (its max per column), as a line or closed down to
- * the axis as an area, run by run. */
+/* The series are drawn as pixels, not paths: one column of pixels per bin,
+ * so a frame costs the same for an hour as for a month, and far less than
+ * cairo tessellating a line through 1,280 points that zigzag. The picture
+ * is kept until the bins or the colours change. */
+typedef struct
+{
+  guint32 *pixels;
+  int      width;
+  int      height;
+} Raster;
+
+static guint32
+premultiply (const GdkRGBA *color,
+             double         alpha)
+{
+  double a = CLAMP (color->alpha * alpha, 0, 1);
+
+  return ((guint32) (a * 255 + 0.5) << 24) |
+         ((guint32) (CLAMP (color->red, 0, 1) * a * 255 + 0.5) << 16) |
+         ((guint32) (CLAMP (color->green, 0, 1) * a * 255 + 0.5) << 8) |
+         (guint32) (CLAMP (color->blue, 0, 1) * a * 255 + 0.5);
+}
+
+/* Source over destination, both premultiplied ARGB in native words. */
+static inline guint32
+blend (guint32 src,
+       guint32 dst)
+{
+  guint32 inv = 255 - (src >> 24);
+  guint32 rb = ((dst & 0xff00ff) * inv + 0x800080) >> 8 & 0xff00ff;
+  guint32 ag = ((dst >> 8 & 0xff00ff) * inv + 0x800080) & 0xff00ff00;
+
+  return src + rb + ag;
+}
+
 static void
-trace_series (JuicePowerChart       *self,
-              cairo_t               *cr,
-              JuicePowerChartSeries  series,
-              gboolean               area)
+fill_span (Raster  *raster,
+           int      x0,
+           int      x1,
+           int      y0,
+           int      y1,
+           guint32  color)
+{
+  x0 = MAX (x0, 0);
+  x1 = MIN (x1, raster->width);
+  y0 = MAX (y0, 0);
+  y1 = MIN (y1, raster->height);
+
+  for (int y = y0; y < y1; y++)
+    {
+      guint32 *row = raster->pixels + (gsize) y * raster->width;
+
+      for (int x = x0; x < x1; x++)
+        row[x] = blend (color, row[x]);
+    }
+}
+
+/* In device pixels of the raster, whose top is 2 px above the plot. */
+static int
+device_y (JuicePowerChart       *self,
+          JuicePowerChartSeries  series,
+          const JuiceChartBin   *bin,
+          int                    scale)
+{
+  float y = series == JUICE_POWER_CHART_SOC ? soc_y (self, bin->sum / bin->n)
+                                            : power_y (self, bin->max);
+
+  return (int) roundf ((y - self->plot.origin.y + 2) * scale);
+}
+
+/* An area is the max per column down to the axis with an edge along its
+ * top; the charge a line through the mean per column. Columns further
+ * apart than a gap are not joined: nothing was recorded between them. */
+static void
+raster_series (JuicePowerChart       *self,
+               Raster                *raster,
+               JuicePowerChartSeries  series,
+               int                    scale,
+               guint32                fill,
+               guint32                line)
 {
   const JuiceChartBin *bins = self->bins[series];
-  float base = self->plot.origin.y + self->plot.size.height;
+  int base = (int) roundf ((self->plot.size.height + 2) * scale);
+  int thickness = (series == JUICE_POWER_CHART_SOC ? 2 : 1) * scale;
   int gap = gap_columns (self);
-  int last = -1;
-  float last_x = 0;
+  int last = -1, last_y = 0;
 
   for (int c = 0; c < self->n_bins; c++)
     {
-      float x, y;
+      gboolean joined;
+      int y, from;
 
       if (bins[c].n == 0)
         continue;
 
-      x = self->plot.origin.x + c + 0.5f;
-      if (series == JUICE_POWER_CHART_SOC)
-        y = soc_y (self, bins[c].sum / bins[c].n);
-      else
-        y = power_y (self, bins[c].max);
+      y = device_y (self, series, &bins[c], scale);
+      joined = last >= 0 && c - last <= gap;
+      from = joined ? (last + 1) * scale : c * scale;
 
-      if (last < 0 || c - last > gap)
+      /* Between joined columns, a step at the previous value. */
+      if (from < c * scale)
         {
-          if (last >= 0 && area)
-            {
-              cairo_line_to (cr, last_x, base);
-              cairo_close_path (cr);
-            }
-          if (area)
-            {
-              cairo_move_to (cr, x, base);
-              cairo_line_to (cr, x, y);
-            }
-          else
-            cairo_move_to (cr, x, y);
+          if (fill != 0)
+            fill_span (raster, from, c * scale, last_y, base, fill);
+          fill_span (raster, from, c * scale, last_y - thickness / 2,
+                     last_y - thickness / 2 + thickness, line);
         }
-      else
-        cairo_line_to (cr, x, y);
+      if (fill != 0)
+        fill_span (raster, c * scale, (c + 1) * scale, y + thickness, base, fill);
+      fill_span (raster, c * scale, (c + 1) * scale,
+                 (joined ? MIN (y, last_y) : y) - thickness / 2,
+                 (joined ? MAX (y, last_y) : y) - thickness / 2 + thickness, line);
 
       last = c;
-      last_x = x;
-    }
-
-  if (last >= 0 && area)
-    {
-      cairo_line_to (cr, last_x, base);
-      cairo_close_path (cr);
+      last_y = y;
     }
 }
 
@@ -244,37 +308,48 @@ static void
 draw_series (JuicePowerChart *self,
              GtkSnapshot     *snapshot)
 {
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
   graphene_rect_t bounds = self->plot;
-  static const JuicePowerChartSeries areas[] = { JUICE_POWER_CHART_IN, JUICE_POWER_CHART_OUT };
-  cairo_t *cr;
 
   /* Room for the line's width at 0 % and 100 %. */
   graphene_rect_inset (&bounds, 0, -2);
-  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
 
-  for (guint i = 0; i < G_N_ELEMENTS (areas); i++)
+  if (self->series_node == NULL || self->series_scale != scale)
     {
-      const GdkRGBA *color = areas[i] == JUICE_POWER_CHART_IN ? &self->colors.input
-                                                              : &self->colors.output;
+      cairo_surface_t *surface;
+      cairo_t *cr;
+      Raster raster;
 
-      trace_series (self, cr, areas[i], TRUE);
-      cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * 0.28);
-      cairo_fill (cr);
+      raster.width = self->n_bins * scale;
+      raster.height = (int) bounds.size.height * scale;
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, raster.width, raster.height);
+      g_assert (cairo_image_surface_get_stride (surface) == raster.width * 4);
+      cairo_surface_flush (surface);
+      raster.pixels = (guint32 *) cairo_image_surface_get_data (surface);
 
-      trace_series (self, cr, areas[i], FALSE);
-      cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * 0.9);
-      cairo_set_line_width (cr, 1.5);
-      cairo_stroke (cr);
+      raster_series (self, &raster, JUICE_POWER_CHART_IN, scale,
+                     premultiply (&self->colors.input, 0.28),
+                     premultiply (&self->colors.input, 0.9));
+      raster_series (self, &raster, JUICE_POWER_CHART_OUT, scale,
+                     premultiply (&self->colors.output, 0.28),
+                     premultiply (&self->colors.output, 0.9));
+      raster_series (self, &raster, JUICE_POWER_CHART_SOC, scale, 0,
+                     premultiply (&self->colors.charge, 1));
+      cairo_surface_mark_dirty (surface);
+      cairo_surface_set_device_scale (surface, scale, scale);
+
+      /* A node of its own, kept: the next frames only point at it. */
+      g_clear_pointer (&self->series_node, gsk_render_node_unref);
+      self->series_node = gsk_cairo_node_new (&bounds);
+      cr = gsk_cairo_node_get_draw_context (self->series_node);
+      cairo_set_source_surface (cr, surface, bounds.origin.x, bounds.origin.y);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+      self->series_scale = scale;
     }
 
-  trace_series (self, cr, JUICE_POWER_CHART_SOC, FALSE);
-  gdk_cairo_set_source_rgba (cr, &self->colors.charge);
-  cairo_set_line_width (cr, 2.5);
-  cairo_stroke (cr);
-
-  cairo_destroy (cr);
+  gtk_snapshot_append_node (snapshot, self->series_node);
 }
 
 static void

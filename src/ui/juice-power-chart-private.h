@@ -53,6 +53,8 @@ struct _JuicePowerChart
   GArray           *labels;       /* JuiceChartLabel */
   PangoLayout      *message;      /* the empty state */
   JuiceChartColors  colors;
+  GskRenderNode    *series_node;  /* the areas and the line, as drawn last */
+  int               series_scale;
 };
 
 gint64   _juice_power_chart_get_from      (JuicePowerChart       *self);

@@ -492,6 +492,7 @@ juice_power_chart_css_changed (GtkWidget         *widget,
   /* Dark mode, another accent, another font: colours and labels again. */
   self->colors_valid = FALSE;
   _juice_power_chart_clear_layouts (self);
+  self->bins_valid = FALSE;
   gtk_widget_queue_draw (widget);
 }
 
