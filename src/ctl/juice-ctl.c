@@ -570,6 +570,8 @@ static const struct {
   { "watch", juice_ctl_watch },
   { "login", juice_ctl_login },
   { "logout", juice_ctl_logout },
+  /* History (issue 10) */
+  { "history", juice_ctl_history },
 };
 
 static const char summary[] =
@@ -578,12 +580,17 @@ static const char summary[] =
      "  quota SN [KEY…]         Print every quota of a device, or the named ones\n"
      "                          (--human: labels and units)\n"
      "  settings                List the settings and the values they take\n"
+     "                          (--product NAME: of another product than DELTA Pro)\n"
      "  set SN SETTING VALUE    Change a setting and wait until the device shows it\n"
      "                          (over MQTT when the broker answers, else HTTP)\n"
      "  watch SN                Print key=value for each quota change as it arrives\n"
      "                          (--count N; --timeout SECONDS, 0 for no limit)\n"
      "  login                   Store the API keys in the keyring\n"
      "  logout                  Remove the stored API keys\n"
+     "  history [SN]            What Juice recorded: without SN, the devices with\n"
+     "                          their first and last sample; with SN, its samples\n"
+     "                          (--from DATE, --to DATE; --csv or --json) or its\n"
+     "                          energy in and out per day (--daily)\n"
      "\n"
      "The keys come from JUICE_ACCESS_KEY and JUICE_SECRET_KEY when both are set,\n"
      "else from the keyring.\n"
