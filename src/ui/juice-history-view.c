@@ -241,9 +241,12 @@ static void
 juice_history_view_dispose (GObject *object)
 {
   JuiceHistoryView *self = (JuiceHistoryView *)object;
+  GtkWidget *child;
 
   disconnect (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_HISTORY_VIEW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->device);
   g_clear_object (&self->history);
   g_clear_pointer (&self->today, g_free);
