@@ -84,6 +84,8 @@ get_window (JuiceApplication *self)
   if (window == NULL)
     {
       window = GTK_WINDOW (juice_window_new (self, NULL));
+      /* The charts and Export History… read the recorded history (issue 10). */
+      juice_window_set_history (JUICE_WINDOW (window), self->history);
       background_window_added (self, JUICE_WINDOW (window));
     }
 
