@@ -164,6 +164,9 @@ ensure_demo (JuiceApplication *self)
 
   self->demo_devices = g_list_store_new (JUICE_TYPE_DEVICE);
   g_list_store_append (self->demo_devices, self->demo_device);
+  /* Recorded whether or not a window is shown; the DELTA 2 added later is
+   * picked up through items-changed. */
+  history_watch_model (self, G_LIST_MODEL (self->demo_devices));
 }
 
 /* A DELTA 2 next to it: Juice is not a one-device app. It joins the list
@@ -183,7 +186,6 @@ add_demo_delta_2 (JuiceApplication *self)
   juice_sim_device_set_quota_int (self->sim_delta_2, "mppt.cfgAcEnabled", 1);
   juice_sim_device_step (self->sim_delta_2, 1);
   g_list_store_append (self->demo_devices, self->demo_delta_2);
-  history_watch_model (self, G_LIST_MODEL (self->demo_devices));
 }
 
 static void
