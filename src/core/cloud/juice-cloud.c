@@ -23,6 +23,7 @@
 #include "juice-cloud.h"
 #include "juice-command-builder.h"
 #include "juice-json.h"
+#include "juice-secure-util.h"
 #include "juice-sign.h"
 #include "juice-tls-database.h"
 
@@ -69,16 +70,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-wipe_string (char **str)
-{
-  if (*str != NULL)
-    {
-      explicit_bzero (*str, strlen (*str));
-      g_clear_pointer (str, g_free);
-    }
-}
-
 /* Results */
 
 JuiceCloudCertification *
@@ -105,7 +96,7 @@ juice_cloud_certification_free (JuiceCloudCertification *self)
     return;
 
   g_free (self->account);
-  wipe_string (&self->password);
+  juice_wipe_string (&self->password);
   g_free (self->host);
   g_free (self->protocol);
   g_free (self);
@@ -161,18 +152,6 @@ juice_cloud_region_get_base_url (JuiceCloudRegion region)
     }
 }
 
-static gboolean
-host_is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 /**
  * juice_cloud_check_base_url:
  * @base_url: what the user gave
@@ -223,7 +202,7 @@ juice_cloud_check_base_url (const char  *base_url,
       return FALSE;
     }
 
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && !host_is_loopback (host))
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !juice_host_is_loopback (host))
     {
       g_set_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_INVALID_URL,
                    _("Refusing plain http:// to %s: the keys and commands would travel "
@@ -1343,8 +1322,8 @@ juice_cloud_finalize (GObject *object)
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->ca_file, g_free);
-  wipe_string (&self->access_key);
-  wipe_string (&self->secret_key);
+  juice_wipe_string (&self->access_key);
+  juice_wipe_string (&self->secret_key);
 
   G_OBJECT_CLASS (juice_cloud_parent_class)->finalize (object);
 }
@@ -1545,8 +1524,8 @@ juice_cloud_set_credentials (JuiceCloud *self,
 {
   g_return_if_fail (JUICE_IS_CLOUD (self));
 
-  wipe_string (&self->access_key);
-  wipe_string (&self->secret_key);
+  juice_wipe_string (&self->access_key);
+  juice_wipe_string (&self->secret_key);
 
   if (access_key != NULL && access_key[0] != '\0' && secret_key != NULL && secret_key[0] != '\0')
     {
