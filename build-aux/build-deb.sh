@@ -47,5 +47,5 @@ done
 
 if command -v lintian >/dev/null 2>&1; then
   # Errors fail the build; warnings are printed for a person to read.
-  lintian --fail-on error --no-tag-display-limit "$out"/*.changes
+  lintian --fail-on error --tag-display-limit 0 "$out"/*.changes
 fi

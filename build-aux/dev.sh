@@ -158,7 +158,9 @@ cmd_run() {
     start_xvfb
     log "No display here: Juice runs on $DISPLAY (Xvfb)"
   fi
-  GSETTINGS_SCHEMA_DIR="$build/data" "$build/src/juice" --demo "$@"
+  # The build's translations, not the installed ones (LANGUAGE=de … run).
+  JUICE_LOCALEDIR="${JUICE_LOCALEDIR:-$build/po}" \
+    GSETTINGS_SCHEMA_DIR="$build/data" "$build/src/juice" --demo "$@"
 }
 
 # The German UI test needs a de_DE.UTF-8 locale: gettext ignores LANGUAGE

@@ -83,9 +83,12 @@ def missing_from_potfiles(srcdir):
 
 def make_pot(srcdir, out):
     cmd = ["xgettext", "--package-name=" + DOMAIN, "-D", srcdir, "-o", out,
-           "--msgid-bugs-address=", "--add-location"]
+           "--add-location"]
     cmd += XGETTEXT_ARGS + potfiles(srcdir)
-    subprocess.run(cmd, check=True)
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr)
+        raise SystemExit("xgettext failed")
 
 
 def entries(po, *flags):

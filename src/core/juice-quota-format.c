@@ -353,6 +353,7 @@ juice_quota_format_node (const JuiceQuotaInfo *info,
       JsonArray *array = json_node_get_array (node);
       guint n = json_array_get_length (array);
       g_autoptr(GString) text = NULL;
+      const char *separator;
 
       if (info->hint == JUICE_QUOTA_HINT_TEXT_BYTES)
         {
@@ -362,6 +363,9 @@ juice_quota_format_node (const JuiceQuotaInfo *info,
             return as_text;
         }
 
+      /* Translators: between the numbers of a list, "3.31 V, 3.32 V"; where
+       * numbers have a decimal comma, use "; " */
+      separator = _(", ");
       text = g_string_new (NULL);
       for (guint i = 0; i < n && i < MAX_ARRAY_SHOWN; i++)
         {
@@ -374,12 +378,12 @@ juice_quota_format_node (const JuiceQuotaInfo *info,
             part = juice_json_node_to_text (element);
 
           if (i > 0)
-            g_string_append (text, ", ");
+            g_string_append (text, separator);
           g_string_append (text, part);
         }
 
       if (n > MAX_ARRAY_SHOWN)
-        g_string_append (text, ", …");
+        g_string_append_printf (text, "%s…", separator);
 
       return g_string_free (g_steal_pointer (&text), FALSE);
     }
