@@ -265,6 +265,14 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  /* The app icon, as installed (the welcome page shows it). */
+  {
+    g_autofree char *icons = g_build_filename (g_getenv ("JUICE_SOURCE_DIR"), "data", "icons", NULL);
+
+    gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    icons);
+  }
+
   css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/io/github/juicepower/Juice/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
