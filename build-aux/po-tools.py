@@ -65,6 +65,24 @@ def translatable(path):
     return False
 
 
+# xgettext cuts a string at a macro: G_GINT64_FORMAT inside _() leaves "%".
+GLIB_FORMAT_IN_MSGID = re.compile(
+    r'(?<![A-Za-z0-9_])(?:_|N_|C_|NC_)\s*\(\s*(?:"(?:[^"\\]|\\.)*"\s*)+G_G\w*_(?:FORMAT|MODIFIER)')
+
+
+def glib_formats_in_msgids(srcdir):
+    """Files whose translatable strings contain G_G*_FORMAT (use PRId64 & co.)."""
+    bad = []
+    for rel in potfiles(srcdir):
+        if rel.endswith((".c", ".h")) and os.path.exists(os.path.join(srcdir, rel)):
+            with open(os.path.join(srcdir, rel), encoding="utf-8") as f:
+                # Comments become their line breaks, so that line numbers hold.
+                text = C_COMMENT.sub(lambda m: " " + "\n" * m.group(0).count("\n"), f.read())
+            for m in GLIB_FORMAT_IN_MSGID.finditer(text):
+                bad.append("%s:%d" % (rel, text.count("\n", 0, m.start()) + 1))
+    return bad
+
+
 def missing_from_potfiles(srcdir):
     listed = set(potfiles(srcdir))
     found = []
@@ -148,7 +166,11 @@ def main(argv):
             print("missing from po/POTFILES.in: " + f)
         for f in stale:
             print("listed in po/POTFILES.in but not there: " + f)
-        return 1 if missing or stale else 0
+        cut = glib_formats_in_msgids(srcdir)
+        for where in cut:
+            print("%s: a G_G*_FORMAT macro in a translatable string (xgettext cuts it there; "
+                  "use PRId64, PRIu64 or %%zu)" % where)
+        return 1 if missing or stale or cut else 0
     if what == "status":
         bad = 0
         for lang, (untranslated, fuzzy, errors) in status(srcdir, argv[3:] or linguas(srcdir)).items():
