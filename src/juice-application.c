@@ -84,6 +84,8 @@ get_window (JuiceApplication *self)
   if (window == NULL)
     {
       window = GTK_WINDOW (juice_window_new (self, NULL));
+      /* The charts and Export History… read the recorded history (issue 10). */
+      juice_window_set_history (JUICE_WINDOW (window), self->history);
       background_window_added (self, JUICE_WINDOW (window));
     }
 
@@ -162,8 +164,16 @@ ensure_demo (JuiceApplication *self)
 
   self->demo_devices = g_list_store_new (JUICE_TYPE_DEVICE);
   g_list_store_append (self->demo_devices, self->demo_device);
+}
 
-  /* A DELTA 2 next to it: Juice is not a one-device app. */
+/* A DELTA 2 next to it: Juice is not a one-device app. It joins the list
+ * once the window has drawn its first frame, which it does not delay. */
+static void
+add_demo_delta_2 (JuiceApplication *self)
+{
+  if (self->demo_delta_2 != NULL || self->demo_devices == NULL)
+    return;
+
   self->sim_delta_2 = juice_sim_device_new_for_profile (DEMO_DELTA_2_SERIAL_NUMBER,
                                                         juice_device_profile_delta_2 ());
   juice_sim_device_set_name (self->sim_delta_2, _("Demo DELTA 2"));
@@ -177,12 +187,39 @@ ensure_demo (JuiceApplication *self)
 }
 
 static void
+demo_after_paint_cb (GdkFrameClock    *clock,
+                     JuiceApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, demo_after_paint_cb, self);
+  add_demo_delta_2 (self);
+}
+
+static void
+demo_window_realize_cb (GtkWidget        *window,
+                        JuiceApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (window, demo_window_realize_cb, self);
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (demo_after_paint_cb), self, 0);
+}
+
+static void
 show_demo (JuiceApplication *self)
 {
   ensure_demo (self);
   self->demo = TRUE;
   g_object_set (get_window (self), "link-state", NULL, NULL);
   juice_window_set_devices (get_window (self), G_LIST_MODEL (self->demo_devices));
+
+  if (self->demo_delta_2 == NULL)
+    {
+      GtkWidget *window = GTK_WIDGET (get_window (self));
+
+      if (gtk_widget_get_realized (window))
+        add_demo_delta_2 (self);
+      else
+        g_signal_connect_object (window, "realize", G_CALLBACK (demo_window_realize_cb), self, 0);
+    }
 }
 
 /* Account --------------------------------------------------------------- */

@@ -265,7 +265,8 @@ juice_history_query (JuiceHistory        *self,
   return _juice_history_decimate (rows, from, to, max_points);
 }
 
-/* The first or last time of one series: a raw sample, else an aggregate. */
+/* The first or last time of one series: its raw samples', else (past
+ * their 30 days) the start of its oldest 5-minute aggregate. */
 static gboolean
 series_bound (JuiceHistory *self,
               gint64        device,
@@ -279,7 +280,8 @@ series_bound (JuiceHistory *self,
     { "SELECT max (time) FROM samples WHERE device = ?1 AND series = ?2",
       "SELECT max (time) FROM aggregates WHERE device = ?1 AND series = ?2" },
   };
-  gboolean found = FALSE;
+  gint64 found[2];
+  gboolean have[2] = { FALSE, FALSE };
 
   for (guint t = 0; t < 2; t++)
     {
@@ -291,20 +293,19 @@ series_bound (JuiceHistory *self,
       sqlite3_bind_int (stmt, 2, series);
       if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
         {
-          gint64 value = sqlite3_column_int64 (stmt, 0);
-
-          if (!found || (last ? value > *time : value < *time))
-            *time = value;
-          found = TRUE;
+          found[t] = sqlite3_column_int64 (stmt, 0);
+          have[t] = TRUE;
         }
       done (stmt);
-
-      /* The newest sample is raw whenever there is one. */
-      if (found && last)
-        break;
     }
 
-  return found;
+  /* Raw samples are the truth while they cover the oldest aggregate. */
+  if (have[0] && (last || !have[1] || found[0] < found[1] + JUICE_HISTORY_AGGREGATE_S))
+    *time = found[0];
+  else if (have[1])
+    *time = found[1];
+
+  return have[0] || have[1];
 }
 
 GPtrArray *

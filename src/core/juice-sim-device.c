@@ -97,6 +97,7 @@ struct _JuiceSimDevice
   double      elapsed;       /* simulated seconds since start */
   double      solar_wh;      /* lifetime counters, fractions kept */
   double      ac_out_wh;
+  double      dc_out_wh;     /* car and USB: pd.dsgPowerDc (issue 10's daily energy) */
   guint       report_interval_ms;
   guint       ack_delay_ms;
   guint       apply_delay_ms;
@@ -364,6 +365,7 @@ simulate (JuiceSimDevice *self,
 
   self->solar_wh += solar * dt / 3600.0;
   self->ac_out_wh += ac_out * dt / 3600.0;
+  self->dc_out_wh += (car_out + usb_out) * dt / 3600.0;
 
   set_int (self, "pd.soc", (gint64) floor (self->soc));
   set_int (self, "bmsMaster.soc", (gint64) floor (self->soc));
@@ -387,6 +389,7 @@ simulate (JuiceSimDevice *self,
   set_int (self, "bmsMaster.outputWatts", (gint64) round (MAX (-net, 0)));
   set_int (self, "pd.chgSunPower", (gint64) floor (self->solar_wh));
   set_int (self, "pd.dsgPowerAc", (gint64) floor (self->ac_out_wh));
+  set_int (self, "pd.dsgPowerDc", (gint64) floor (self->dc_out_wh));
   set_int (self, "inv.invOutVol", ac_on ? 120000 + (gint64) noise (self, 400) : 0);
   set_int (self, "inv.invOutFreq", ac_on ? 60 : 0);
   set_int (self, "bmsMaster.temp", 26 + (gint64) round (MAX (fabs (net), 0) / 400.0));
@@ -806,6 +809,7 @@ juice_sim_device_init (JuiceSimDevice *self)
   self->soc = get_int (self, "pd.soc", 50) + 0.5;
   self->solar_wh = get_int (self, "pd.chgSunPower", 0);
   self->ac_out_wh = get_int (self, "pd.dsgPowerAc", 0);
+  self->dc_out_wh = get_int (self, "pd.dsgPowerDc", 0);
   g_hash_table_remove_all (self->dirty);
 
   g_signal_connect (self, "reply", G_CALLBACK (on_reply), NULL);

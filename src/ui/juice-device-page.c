@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-device-page.h"
+#include "juice-history-view.h"
 #include "juice-quota-format.h"
 #include "juice-quota-row.h"
 #include "juice-setting-row.h"
@@ -30,11 +31,13 @@ struct _JuiceDevicePage
   GtkRevealer *problem_revealer;
   GtkLabel    *problem_label;
   GtkButton   *retry_button;
+  GtkLabel    *today_label;
   GtkLabel    *unsupported_label;
 
   /* owned references */
   JuiceDevice *device;
   GSettings   *settings;
+  JuiceHistory *history;
 
   /* state */
   gboolean     kilowatts;
@@ -53,6 +56,7 @@ enum {
   PROP_DEVICE,
   PROP_KILOWATTS,
   PROP_HAS_VALUES,
+  PROP_HISTORY,
   N_PROPS
 };
 
@@ -251,6 +255,16 @@ create_flows_group (JuiceDevice *device)
   return group;
 }
 
+static gboolean
+today_visible (GBinding     *binding,
+               const GValue *from,
+               GValue       *to,
+               gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_string (from) != NULL);
+  return TRUE;
+}
+
 /* The details (power flows, then the settings) are made once the page has
  * been painted: the first frame shows the charge and the power in and out
  * without waiting for some 40 rows to be built and measured, and the
@@ -262,6 +276,16 @@ build_details (JuiceDevicePage *self)
 
   if (self->device == NULL || !(profile = juice_device_get_profile (self->device)))
     return;
+
+  /* The charts first, under the charge (issue 10). */
+  {
+    GtkWidget *view = juice_history_view_new (self->device, self->history);
+
+    g_object_bind_property (view, "today", self->today_label, "label", G_BINDING_SYNC_CREATE);
+    g_object_bind_property_full (view, "today", self->today_label, "visible",
+                                 G_BINDING_SYNC_CREATE, today_visible, NULL, NULL, NULL);
+    gtk_box_append (self->details_box, view);
+  }
 
   gtk_box_append (self->details_box, create_flows_group (self->device));
 
@@ -387,6 +411,7 @@ juice_device_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_DEVICE_PAGE);
   g_clear_object (&self->device);
   g_clear_object (&self->settings);
+  g_clear_object (&self->history);
 
   G_OBJECT_CLASS (juice_device_page_parent_class)->dispose (object);
 }
@@ -413,6 +438,10 @@ juice_device_page_get_property (GObject    *object,
       g_value_set_boolean (value, self->has_values);
       break;
 
+    case PROP_HISTORY:
+      g_value_set_object (value, self->history);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -430,6 +459,15 @@ juice_device_page_set_property (GObject      *object,
     {
     case PROP_DEVICE:
       juice_device_page_set_device (self, g_value_get_object (value));
+      break;
+
+    case PROP_HISTORY:
+      /* The charts read it: they are made again with it. */
+      if (g_set_object (&self->history, g_value_get_object (value)))
+        {
+          rebuild_details (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     case PROP_KILOWATTS:
@@ -471,6 +509,11 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
     g_param_spec_boolean ("has-values", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* Where the charts read what was recorded (NULL: live values only). */
+  properties[PROP_HISTORY] =
+    g_param_spec_object ("history", NULL, NULL, JUICE_TYPE_HISTORY,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (JUICE_TYPE_DEVICE);
@@ -483,6 +526,7 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, watts_in_label);
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, watts_out_label);
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, details_box);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, today_label);
   gtk_widget_class_bind_template_callback (widget_class, format_soc);
   gtk_widget_class_bind_template_callback (widget_class, format_watts);
   gtk_widget_class_bind_template_callback (widget_class, format_remaining);

@@ -13,32 +13,7 @@
 #include "juice-device-page.h"
 #include "juice-device-row.h"
 #include "juice-values-page.h"
-#include "juice-window.h"
-
-struct _JuiceWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* template widgets */
-  AdwToastOverlay      *toast_overlay;
-  JuiceDevicePage      *device_page;
-  JuiceValuesPage      *values_page;
-  AdwViewStack         *view_stack;
-  AdwLeaflet           *leaflet;
-  GtkListBox           *device_list;
-  GtkWidget            *content;
-  GtkStack             *main_stack;
-  AdwToastOverlay      *window_toast_overlay;
-  AdwStatusPage        *welcome_page;
-  AdwStatusPage        *loading_page;
-  GtkSpinner           *loading_spinner;
-
-  /* owned references */
-  JuiceDevice          *device;
-  GListModel           *devices;
-  GSettings            *settings;
-  char                 *link_state;
-};
+#include "juice-window-private.h"
 
 G_DEFINE_FINAL_TYPE (JuiceWindow, juice_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -47,6 +22,8 @@ enum {
   PROP_DEVICE,
   PROP_DEVICES,
   PROP_LINK_STATE,
+  PROP_HISTORY,
+  PROP_EXPORTING,
   N_PROPS
 };
 
@@ -206,6 +183,8 @@ juice_window_dispose (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->link_state, g_free);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->history);
 
   G_OBJECT_CLASS (juice_window_parent_class)->dispose (object);
 }
@@ -230,6 +209,14 @@ juice_window_get_property (GObject    *object,
 
     case PROP_LINK_STATE:
       g_value_set_string (value, self->link_state);
+      break;
+
+    case PROP_HISTORY:
+      g_value_set_object (value, self->history);
+      break;
+
+    case PROP_EXPORTING:
+      g_value_set_boolean (value, self->export_cancellable != NULL);
       break;
 
     default:
@@ -262,6 +249,10 @@ juice_window_set_property (GObject      *object,
           self->link_state = g_value_dup_string (value);
           g_object_notify_by_pspec (object, pspec);
         }
+      break;
+
+    case PROP_HISTORY:
+      juice_window_set_history (self, g_value_get_object (value));
       break;
 
     default:
@@ -327,7 +318,25 @@ juice_window_class_init (JuiceWindowClass *klass)
     g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* The recorded history: the device page's charts, Export History… */
+  properties[PROP_HISTORY] =
+    g_param_spec_object ("history", NULL, NULL, JUICE_TYPE_HISTORY,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* A CSV export is being written. */
+  properties[PROP_EXPORTING] =
+    g_param_spec_boolean ("exporting", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * JuiceWindow|win.export-history:
+   *
+   * Asks for a file and a range, and writes the device's history as CSV.
+   */
+  gtk_widget_class_install_action (widget_class, "win.export-history", NULL,
+                                   _juice_window_export_history_action);
 
   g_type_ensure (JUICE_TYPE_DEVICE);
   g_type_ensure (JUICE_TYPE_DEVICE_PAGE);
@@ -366,6 +375,7 @@ static void
 juice_window_init (JuiceWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-history", FALSE);
   juice_a11y_name_status_page (self->welcome_page);
   juice_a11y_name_status_page (self->loading_page);
 
@@ -468,4 +478,27 @@ juice_window_show_loading (JuiceWindow *self)
   g_return_if_fail (JUICE_IS_WINDOW (self));
 
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
+}
+
+JuiceHistory *
+juice_window_get_history (JuiceWindow *self)
+{
+  g_return_val_if_fail (JUICE_IS_WINDOW (self), NULL);
+
+  return self->history;
+}
+
+void
+juice_window_set_history (JuiceWindow  *self,
+                          JuiceHistory *history)
+{
+  g_return_if_fail (JUICE_IS_WINDOW (self));
+  g_return_if_fail (!history || JUICE_IS_HISTORY (history));
+
+  if (!g_set_object (&self->history, history))
+    return;
+
+  g_object_set (self->device_page, "history", history, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-history", history != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY]);
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "juice-device.h"
+#include "juice-history.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,18 @@ void         juice_window_set_device  (JuiceWindow *self,
 void         juice_window_show_loading (JuiceWindow *self);
 void         juice_window_add_toast   (JuiceWindow *self,
                                        const char  *message);
+
+/* The recorded history (issue 10): the device page's charts read it and
+ * win.export-history writes it. */
+JuiceHistory *juice_window_get_history    (JuiceWindow  *self);
+void          juice_window_set_history    (JuiceWindow  *self,
+                                           JuiceHistory *history);
+/* Writes the shown device's history of the last @seconds (0: all) to
+ * @file as CSV, with a toast while it runs and one that says how it
+ * went; "exporting" is TRUE meanwhile. What win.export-history does once
+ * the chooser has its answer. */
+void          juice_window_export_history (JuiceWindow  *self,
+                                           GFile        *file,
+                                           gint64        seconds);
 
 G_END_DECLS
