@@ -3,6 +3,8 @@
 #   build-aux/dev.sh run     builds Juice and opens it on its simulated DELTA Pro
 #   build-aux/dev.sh test    builds Juice and runs every test
 #   build-aux/dev.sh bench   builds Juice and runs the benchmarks
+#   build-aux/dev.sh deb     builds the Debian package into _build/deb
+#   build-aux/dev.sh po      updates the translations, lists what is untranslated
 # Each installs the Debian packages it needs (apt-get, as root or with sudo),
 # configures meson once, builds, and runs.
 set -euo pipefail
@@ -24,6 +26,10 @@ test_packages=(
   # History (issue 10): daily energy tests read real time zones
   tzdata
 )
+# Packaging and translations (issue 12): the Flatpak manifest check, the
+# Debian package and its test, a German locale for the German UI test.
+test_packages+=(flatpak-builder dpkg-dev debhelper fakeroot lintian locales)
+deb_packages=(dpkg-dev debhelper fakeroot lintian)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -156,11 +162,29 @@ cmd_run() {
     start_xvfb
     log "No display here: Juice runs on $DISPLAY (Xvfb)"
   fi
-  GSETTINGS_SCHEMA_DIR="$build/data" "$build/src/juice" --demo "$@"
+  # The build's translations, not the installed ones (LANGUAGE=de … run).
+  JUICE_LOCALEDIR="${JUICE_LOCALEDIR:-$build/po}" \
+    GSETTINGS_SCHEMA_DIR="$build/data" "$build/src/juice" --demo "$@"
+}
+
+# The German UI test needs a de_DE.UTF-8 locale: gettext ignores LANGUAGE
+# in the C locale, and numbers are formatted by LC_NUMERIC.
+ensure_german_locale() {
+  if locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+    return 0
+  fi
+  log "Generating the de_DE.UTF-8 locale"
+  if [ -f /etc/locale.gen ] && grep -q '^# *de_DE.UTF-8 UTF-8' /etc/locale.gen; then
+    as_root sed -i 's/^# *\(de_DE.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+    as_root locale-gen </dev/null
+  else
+    as_root localedef -i de_DE -f UTF-8 de_DE.UTF-8
+  fi
 }
 
 cmd_test() {
   ensure_packages "${build_packages[@]}" "${test_packages[@]}"
+  ensure_german_locale
   configure_and_build
   # The broker tests' clients connect to "localhost": say up front what
   # their fixture will say in each of them.
@@ -203,12 +227,27 @@ cmd_bench() {
     --benchmark --verbose "$@"
 }
 
+# The Debian package, built in a copy of the tree: _build/deb/juice_*.deb
+cmd_deb() {
+  ensure_packages "${build_packages[@]}" "${deb_packages[@]}"
+  "$top/build-aux/build-deb.sh" "$build/deb"
+}
+
+# Regenerates po/juice.pot, merges po/*.po and lists what is left to translate.
+cmd_po() {
+  ensure_packages "${build_packages[@]}"
+  configure_and_build
+  "$top/build-aux/update-po.sh" "$build"
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   bench) shift; cmd_bench "$@" ;;
+  deb) shift; cmd_deb "$@" ;;
+  po) shift; cmd_po "$@" ;;
   *)
-    echo "usage: build-aux/dev.sh run|test|bench [args]" >&2
+    echo "usage: build-aux/dev.sh run|test|bench|deb|po [args]" >&2
     exit 2
     ;;
 esac

@@ -5,10 +5,8 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <locale.h>
-
 #include "juice-application.h"
+#include "juice-i18n.h"
 
 int
 main (int   argc,
@@ -16,10 +14,7 @@ main (int   argc,
 {
   g_autoptr(JuiceApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  juice_i18n_init ();
 
   app = juice_application_new ();
 

@@ -187,8 +187,17 @@ def path_of(node):
 TYPE_NAME = re.compile(r"^(Gtk|Adw|Juice)[A-Z][A-Za-z]+$")
 
 
-def check_names(root, where):
+def plausible_snapshot(root):
+    """A walk that reached the controls: a page switch or a row built while
+    the walk ran can make a D-Bus call fail and cut a branch off, so a walk
+    that sees no more than a handful of controls is taken again, until the
+    deadline."""
     nodes = snapshot(root)
+    return nodes if sum(1 for n in nodes if n.reachable) > 5 else None
+
+
+def check_names(root, where):
+    nodes = wait_for(lambda: plausible_snapshot(root)) or snapshot(root)
     controls = [n for n in nodes if n.reachable]
     # GTK 4.8 names a nameless widget after its type: "GtkLabel" is no name.
     nameless = [n for n in controls if not n.name or TYPE_NAME.match(n.name)]

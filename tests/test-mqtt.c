@@ -1313,7 +1313,11 @@ check_backoff (Watch  *watch,
       g_test_message ("backoff step %u: waited %.3f s (nominal %.1f s +-20 %%), showed \"%s\"",
                       step, waited, nominal, waiting->text);
       g_assert_cmpfloat (waited, >=, nominal * 0.8 - 0.02);
-      g_assert_cmpfloat (waited, <=, nominal * 1.2 + 0.4 * timeout_factor);
+      /* The schedule itself is checked exactly through the countdown
+       * below; the wall clock only bounds it loosely from above, since a
+       * loaded machine runs a timer late (4.11 s for a 2.8 s bound was
+       * seen). Early retries and runaway delays still fail. */
+      g_assert_cmpfloat (waited, <=, nominal * 1.2 + 2.0 * timeout_factor);
       g_assert_cmpuint (waiting->retry_seconds, >=, 1);
       g_assert_cmpuint (waiting->retry_seconds, <=, (guint) ceil (nominal * 1.2));
       step++;

@@ -17,6 +17,7 @@
 #include "juice-credentials.h"
 #include "juice-ctl.h"
 #include "juice-error.h"
+#include "juice-i18n.h"
 #include "juice-json.h"
 
 /* Waiting */
@@ -625,15 +626,17 @@ main (int   argc,
   g_auto(GStrv) args = NULL;
   GOptionEntry globals[G_N_ELEMENTS (global_entries)];
   JuiceCtl ctl = { 0 };
+  gboolean version = FALSE;
+  const GOptionEntry main_entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
   int status;
 
   ctl.time_limit_s = JUICE_CTL_DEFAULT_TIME_LIMIT_S;
   ctl.cancellable = g_cancellable_new ();
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  juice_i18n_init ();
   g_set_prgname ("juice-ctl");
   /* stdout is for results; every log line goes to stderr */
   g_log_writer_default_set_use_stderr (TRUE);
@@ -644,6 +647,7 @@ main (int   argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _(summary));
   g_option_context_add_main_entries (context, globals, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, main_entries, GETTEXT_PACKAGE);
   /* Options after the command are the command's. */
   g_option_context_set_strict_posix (context, TRUE);
 
@@ -653,6 +657,13 @@ main (int   argc,
       status = juice_ctl_usage ("%s", error->message);
       juice_ctl_clear (&ctl);
       return status;
+    }
+
+  if (version)
+    {
+      g_print ("juice-ctl %s\n", PACKAGE_VERSION);
+      juice_ctl_clear (&ctl);
+      return 0;
     }
 
   if (g_strv_length (args) < 2)

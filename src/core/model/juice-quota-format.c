@@ -5,6 +5,7 @@
 
 #define G_LOG_DOMAIN "juice-quota-format"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -28,19 +29,19 @@ append_unit (GString *text,
     {
     case 0:
       /* Translators: days of a duration, "3 d 4 h" */
-      g_string_append_printf (text, _("%" G_GINT64_FORMAT " d"), amount);
+      g_string_append_printf (text, _("%" PRId64 " d"), amount);
       break;
     case 1:
       /* Translators: hours of a duration, "4 h 5 min" */
-      g_string_append_printf (text, _("%" G_GINT64_FORMAT " h"), amount);
+      g_string_append_printf (text, _("%" PRId64 " h"), amount);
       break;
     case 2:
       /* Translators: minutes of a duration, "5 min 6 s" */
-      g_string_append_printf (text, _("%" G_GINT64_FORMAT " min"), amount);
+      g_string_append_printf (text, _("%" PRId64 " min"), amount);
       break;
     default:
       /* Translators: seconds of a duration, "6 s" */
-      g_string_append_printf (text, _("%" G_GINT64_FORMAT " s"), amount);
+      g_string_append_printf (text, _("%" PRId64 " s"), amount);
       break;
     }
 }
@@ -94,8 +95,9 @@ format_number (double      value,
   if (magnitude >= 1.0)
     decimals = MIN (decimals, MAX (0, 4 - ((int) floor (log10 (magnitude)) + 1)));
 
+  /* In the user's locale: "42,2" in German. */
   g_snprintf (buffer, sizeof buffer, "%.*f", decimals, value);
-  if ((dot = strchr (buffer, '.')) != NULL)
+  if ((dot = strpbrk (buffer, ".,")) != NULL)
     {
       char *end = buffer + strlen (buffer) - 1;
 
@@ -165,7 +167,7 @@ format_bits (const JuiceQuotaInfo *info,
 
   if (info->bit_names == NULL)
     /* Translators: an error code or register in decimal and hex, "Code 128 (0x80)" */
-    return g_strdup_printf (_("Code %" G_GUINT64_FORMAT " (0x%" G_GINT64_MODIFIER "x)"), bits, bits);
+    return g_strdup_printf (_("Code %" PRIu64 " (0x%" PRIx64 ")"), bits, bits);
 
   text = g_string_new (NULL);
   for (guint bit = 0; bit < 32; bit++)
@@ -352,6 +354,7 @@ juice_quota_format_node (const JuiceQuotaInfo *info,
       JsonArray *array = json_node_get_array (node);
       guint n = json_array_get_length (array);
       g_autoptr(GString) text = NULL;
+      const char *separator;
 
       if (info->hint == JUICE_QUOTA_HINT_TEXT_BYTES)
         {
@@ -361,6 +364,9 @@ juice_quota_format_node (const JuiceQuotaInfo *info,
             return as_text;
         }
 
+      /* Translators: between the numbers of a list, "3.31 V, 3.32 V"; where
+       * numbers have a decimal comma, use "; " */
+      separator = _(", ");
       text = g_string_new (NULL);
       for (guint i = 0; i < n && i < MAX_ARRAY_SHOWN; i++)
         {
@@ -373,12 +379,12 @@ juice_quota_format_node (const JuiceQuotaInfo *info,
             part = juice_json_node_to_text (element);
 
           if (i > 0)
-            g_string_append (text, ", ");
+            g_string_append (text, separator);
           g_string_append (text, part);
         }
 
       if (n > MAX_ARRAY_SHOWN)
-        g_string_append (text, ", …");
+        g_string_append_printf (text, "%s…", separator);
 
       return g_string_free (g_steal_pointer (&text), FALSE);
     }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -220,12 +221,12 @@ _juice_mqtt_handle_reply (JuiceMqtt  *self,
   if (has_code && code != 0)
     pending_complete (self, id,
                       g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
-                                   _("%s refused the command (code %" G_GINT64_FORMAT ")"),
+                                   _("%s refused the command (code %" PRId64 ")"),
                                    pending->serial_number, code));
   else if (has_ack && ack != 0)
     pending_complete (self, id,
                       g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
-                                   _("%s refused the command (ack %" G_GINT64_FORMAT ")"),
+                                   _("%s refused the command (ack %" PRId64 ")"),
                                    pending->serial_number, ack));
   else if (!has_ack && !has_code)
     pending_complete (self, id,

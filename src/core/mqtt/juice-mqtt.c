@@ -714,7 +714,7 @@ juice_mqtt_publish (JuiceMqtt      *self,
   if (!is_valid_topic (topic) || length > G_MAXINT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Cannot publish %" G_GSIZE_FORMAT " bytes to “%s”"), length, topic);
+                   _("Cannot publish %zu bytes to “%s”"), length, topic);
       return FALSE;
     }
 

@@ -5,6 +5,7 @@
 
 #define G_LOG_DOMAIN "juice-command"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -80,7 +81,7 @@ juice_setting_info_build_command (const JuiceSettingInfo  *setting,
         {
           if (companion != NULL)
             g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
-                         _("%s reports %" G_GINT64_FORMAT ", which cannot be sent back "
+                         _("%s reports %" PRId64 ", which cannot be sent back "
                            "unchanged with %s"),
                          setting->companion_key, *companion, setting->name);
           else
