@@ -5,7 +5,8 @@
  * same bytes alone; a 20-key partial report at most 60 µs in all.
  *
  * The views are real widgets under a display (Xvfb in `build-aux/dev.sh
- * bench`), realized and mapped: the device page and its sidebar row. What
+ * bench`), realized and mapped: the device page and its sidebar row (the
+ * table in bench-views.c: a view that joins the window is one line). What
  * is measured is the main thread's CPU time for the report's parse, apply
  * and every handler the views run synchronously; what they defer to the
  * next frame (layout, drawing) is bench-ui's per-report figure.
@@ -24,55 +25,12 @@
 #include <json-glib/json-glib.h>
 
 #include "bench-util.h"
-#include "juice-device-page.h"
-#include "juice-device-row.h"
+#include "bench-views.h"
 #include "juice-device.h"
 
 #define SN "DCABZ8A1B2C3D4E5"
 #define ROUNDS 200   /* reports per batch */
 #define RUNS 15      /* batches of each kind */
-
-/* Views ------------------------------------------------------------------ */
-
-/* A view binds itself to @device inside @window_box and returns what keeps
- * it alive (owned by the box when it is a widget: return NULL then). */
-typedef GObject *(*BindView) (JuiceDevice *device,
-                              GtkBox      *window_box);
-
-static GObject *
-bind_sidebar_row (JuiceDevice *device,
-                  GtkBox      *window_box)
-{
-  GtkWidget *list = gtk_list_box_new ();
-
-  gtk_widget_add_css_class (list, "navigation-sidebar");
-  gtk_widget_set_size_request (list, 240, -1);
-  gtk_list_box_append (GTK_LIST_BOX (list), juice_device_row_new (device));
-  gtk_box_append (window_box, list);
-  return NULL;
-}
-
-static GObject *
-bind_device_page (JuiceDevice *device,
-                  GtkBox      *window_box)
-{
-  GtkWidget *page = g_object_new (JUICE_TYPE_DEVICE_PAGE, "device", device, NULL);
-
-  gtk_widget_set_hexpand (page, TRUE);
-  gtk_box_append (window_box, page);
-  return NULL;
-}
-
-/* Everything a window binds to a device. A view that joins the window
- * (the tray icon, the history recorder) is one more line here. */
-static const struct
-{
-  const char *name;
-  BindView    bind;
-} views[] = {
-  { "sidebar row", bind_sidebar_row },
-  { "device page", bind_device_page },
-};
 
 /* Reports ---------------------------------------------------------------- */
 
@@ -173,32 +131,6 @@ batch_apply (JuiceDevice *device,
   return (bench_thread_cpu_ns () - start) / 1000.0 / ROUNDS;
 }
 
-static gboolean
-window_ready (gpointer data)
-{
-  GtkWidget *window = data;
-
-  return gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0;
-}
-
-static guint
-count_groups (GtkWidget *widget)
-{
-  guint n = ADW_IS_PREFERENCES_GROUP (widget) ? 1 : 0;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    n += count_groups (child);
-  return n;
-}
-
-/* The page builds its power flows and settings after its first frame. */
-static gboolean
-details_built (gpointer data)
-{
-  return count_groups (GTK_WIDGET (data)) >= 2;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -206,7 +138,7 @@ main (int   argc,
   g_autofree char *fixture = NULL;
   g_autofree char *full_a = NULL, *full_b = NULL, *part_a = NULL, *part_b = NULL;
   g_autoptr(JuiceDevice) device = NULL;
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) keep = NULL;
   g_autoptr(GString) view_names = g_string_new (NULL);
   double parse[RUNS], apply[RUNS], ratio[RUNS], partial[RUNS], partial_parse[RUNS];
   double parse_min, parse_max, apply_min, apply_max, ratio_min, ratio_max;
@@ -240,24 +172,9 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   adw_window_set_content (ADW_WINDOW (window), box);
-  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
-    {
-      GObject *view;
-
-      /* BENCH_REPORT_VIEWS="device page" binds only the views it names. */
-      if (g_getenv ("BENCH_REPORT_VIEWS") != NULL &&
-          strstr (g_getenv ("BENCH_REPORT_VIEWS"), views[i].name) == NULL)
-        continue;
-      view = views[i].bind (device, GTK_BOX (box));
-
-      if (view != NULL)
-        g_ptr_array_add (keep, view);
-      g_string_append_printf (view_names, "%s%s", i ? ", " : "", views[i].name);
-    }
+  keep = bench_views_bind (device, GTK_BOX (box), view_names);
   gtk_window_present (GTK_WINDOW (window));
-  if (!bench_wait_until (window_ready, window, 60, "the window to map") ||
-      (strstr (view_names->str, "device page") != NULL &&
-       !bench_wait_until (details_built, box, 60, "the device page's details")))
+  if (!bench_views_wait_ready (window))
     return 1;
   drain ();
 
