@@ -12,10 +12,17 @@
 #include "juice-account.h"
 #include "juice-application.h"
 #include "juice-credentials.h"
+#include "juice-history.h"
 #include "juice-preferences-window.h"
 #include "juice-sign-in-dialog.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
+
+/* Tray, notifications, background (issue 11) */
+#include "juice-autostart.h"
+#include "juice-background.h"
+#include "juice-notifier.h"
+#include "juice-tray.h"
 
 #define DEMO_SERIAL_NUMBER "DCABZ8A1B2C3D4E5"
 
@@ -32,9 +39,16 @@ struct _JuiceApplication
   GCancellable   *cancellable;
   char           *api_host;     /* --api-host, else the setting */
   char           *ca_file;      /* --ca-file, else the setting */
+  JuiceHistory   *history;      /* records every device seen, window or not */
 
   /* state */
   gboolean        demo;
+
+  /* Tray, notifications, background (issue 11) */
+  JuiceTray      *tray;
+  JuiceNotifier  *notifier;
+  gboolean        start_in_background;  /* --background: no window at the first activation */
+  gboolean        held;                 /* "run-in-background" holds the application */
 };
 
 G_DEFINE_FINAL_TYPE (JuiceApplication, juice_application, ADW_TYPE_APPLICATION)
@@ -47,8 +61,15 @@ static const GOptionEntry option_entries[] = {
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Also trust the certificate authorities in FILE"), N_("FILE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  /* Tray, notifications, background (issue 11) */
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start without a window and keep watching the devices"), NULL },
   { NULL }
 };
+
+static void background_startup      (JuiceApplication *self);
+static void background_window_added (JuiceApplication *self,
+                                     JuiceWindow      *window);
 
 static JuiceWindow *
 get_window (JuiceApplication *self)
@@ -56,7 +77,10 @@ get_window (JuiceApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (juice_window_new (self, NULL));
+    {
+      window = GTK_WINDOW (juice_window_new (self, NULL));
+      background_window_added (self, JUICE_WINDOW (window));
+    }
 
   return JUICE_WINDOW (window);
 }
@@ -67,6 +91,50 @@ sync_actions (JuiceApplication *self)
   GAction *sign_out = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (sign_out), self->account != NULL);
+}
+
+/* History (issue 10) ---------------------------------------------------- */
+
+static void
+history_open (JuiceApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->history = juice_history_new (NULL, &error);
+  if (self->history == NULL)
+    g_message ("Not recording history: %s", error->message);
+}
+
+static void
+history_show_notice (JuiceApplication *self)
+{
+  const char *notice = self->history != NULL ? juice_history_get_notice (self->history) : NULL;
+
+  if (notice != NULL)
+    juice_window_add_toast (get_window (self), notice);
+}
+
+static void
+history_items_changed (GListModel       *model,
+                       guint             position,
+                       guint             removed,
+                       guint             added,
+                       JuiceApplication *self)
+{
+  for (guint i = position; self->history != NULL && i < position + added; i++)
+    {
+      g_autoptr(JuiceDevice) device = g_list_model_get_item (model, i);
+
+      juice_history_watch_device (self->history, device);
+    }
+}
+
+static void
+history_watch_model (JuiceApplication *self,
+                     GListModel       *model)
+{
+  history_items_changed (model, 0, 0, g_list_model_get_n_items (model), self);
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (history_items_changed), self, 0);
 }
 
 /* Demo ------------------------------------------------------------------ */
@@ -89,6 +157,7 @@ ensure_demo (JuiceApplication *self)
 
   self->demo_devices = g_list_store_new (JUICE_TYPE_DEVICE);
   g_list_store_append (self->demo_devices, self->demo_device);
+  history_watch_model (self, G_LIST_MODEL (self->demo_devices));
 }
 
 static void
@@ -150,6 +219,7 @@ start_account (JuiceApplication *self,
   g_object_bind_property (self->account, "link-state", get_window (self), "link-state",
                           G_BINDING_SYNC_CREATE);
   juice_account_set_mqtt_ca_file (self->account, self->ca_file);
+  history_watch_model (self, juice_account_get_devices (self->account));
   self->demo = FALSE;
   sync_actions (self);
 
@@ -219,6 +289,7 @@ juice_application_handle_local_options (GApplication *app,
     }
 
   self->demo = g_variant_dict_contains (options, "demo");
+  self->start_in_background = g_variant_dict_contains (options, "background");
   if (g_variant_dict_lookup (options, "api-host", "&s", &api_host))
     self->api_host = g_strdup (api_host);
   if (g_variant_dict_lookup (options, "ca-file", "^&ay", &ca_file))
@@ -235,10 +306,15 @@ juice_application_activate (GApplication *app)
   gboolean first = gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
 
   window = get_window (self);
-  gtk_window_present (GTK_WINDOW (window));
+  /* --background: the first activation starts everything but shows nothing;
+   * the window, made but not shown, keeps the application running. */
+  if (!(self->start_in_background && first))
+    gtk_window_present (GTK_WINDOW (window));
 
   if (!first)
     return;
+
+  history_show_notice (self);
 
   if (self->demo)
     {
@@ -249,6 +325,216 @@ juice_application_activate (GApplication *app)
   juice_window_show_loading (window);
   juice_credentials_lookup_async (self->api_host, self->cancellable, lookup_cb,
                                   g_object_ref (self));
+}
+
+/* Tray, notifications, background (issue 11) --------------------------- */
+
+/* Nothing is on screen: a command's failure is told by a notification. */
+static void
+on_tray_command_failed (JuiceTray        *tray,
+                        JuiceDevice      *device,
+                        const char       *message,
+                        JuiceApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL && gtk_widget_get_visible (GTK_WIDGET (window)))
+    {
+      juice_window_add_toast (JUICE_WINDOW (window), message);
+      return;
+    }
+
+  if (self->notifier != NULL)
+    juice_notifier_command_failed (self->notifier, device, message);
+}
+
+static void
+on_window_devices (JuiceWindow      *window,
+                   GParamSpec       *pspec,
+                   JuiceApplication *self)
+{
+  GListModel *devices = juice_window_get_devices (window);
+
+  if (self->tray != NULL)
+    juice_tray_set_devices (self->tray, devices);
+  if (self->notifier != NULL)
+    juice_notifier_set_devices (self->notifier, devices);
+}
+
+static void
+background_window_added (JuiceApplication *self,
+                         JuiceWindow      *window)
+{
+  /* Closing only hides the window while Juice runs in the background: the
+   * devices, the recording and the window's state stay. */
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "run-in-background", window, "hide-on-close",
+                     G_SETTINGS_BIND_GET);
+  g_signal_connect_object (window, "notify::devices", G_CALLBACK (on_window_devices), self, 0);
+}
+
+static void
+say (JuiceApplication *self,
+     const char       *message)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    juice_window_add_toast (JUICE_WINDOW (window), message);
+  else
+    g_warning ("%s", message);
+}
+
+static void
+hold (JuiceApplication *self,
+      gboolean          wanted)
+{
+  if (wanted == self->held)
+    return;
+
+  self->held = wanted;
+  if (wanted)
+    g_application_hold (G_APPLICATION (self));
+  else
+    g_application_release (G_APPLICATION (self));
+}
+
+static void
+background_allowed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(JuiceApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (juice_background_request_finish (result, &error))
+    {
+      hold (self, g_settings_get_boolean (self->settings, "run-in-background"));
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* A refusal is honoured: the switches go back off and say why. */
+  g_settings_set_boolean (self->settings, "run-in-background", FALSE);
+  g_settings_set_boolean (self->settings, "start-at-login", FALSE);
+  hold (self, FALSE);
+  say (self, error->message);
+}
+
+static void
+sync_background (JuiceApplication *self)
+{
+  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
+  const char *argv[] = { "juice", "--background", NULL };
+
+  if (!wanted || !juice_background_is_sandboxed ())
+    {
+      hold (self, wanted);
+      return;
+    }
+
+  /* In Flatpak the Background portal decides, and also writes the autostart entry. */
+  juice_background_request_async (g_settings_get_boolean (self->settings, "start-at-login"),
+                                  argv, self->cancellable, background_allowed_cb,
+                                  g_object_ref (self));
+}
+
+static char *
+own_command (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *in_path = g_find_program_in_path ("juice");
+
+  /* The installed juice by name, so that an update keeps the entry right. */
+  if (exe == NULL || (in_path != NULL && g_strcmp0 (in_path, exe) == 0))
+    return g_strdup ("juice");
+
+  return g_steal_pointer (&exe);
+}
+
+static void
+sync_autostart (JuiceApplication *self)
+{
+  gboolean wanted = g_settings_get_boolean (self->settings, "start-at-login");
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (juice_background_is_sandboxed ())
+    {
+      const char *argv[] = { "juice", "--background", NULL };
+
+      /* The sandbox cannot write the host's autostart folder: the portal does. */
+      juice_background_request_async (wanted, argv, self->cancellable, background_allowed_cb,
+                                      g_object_ref (self));
+      return;
+    }
+
+  if (wanted == juice_autostart_is_enabled ())
+    return;
+
+  command = own_command ();
+  if (!juice_autostart_set_enabled (wanted, command, &error))
+    say (self, error->message);
+}
+
+static void
+on_background_setting (GSettings        *settings,
+                       const char       *key,
+                       JuiceApplication *self)
+{
+  if (g_str_equal (key, "run-in-background"))
+    sync_background (self);
+  else if (g_str_equal (key, "start-at-login"))
+    sync_autostart (self);
+}
+
+static void
+background_startup (JuiceApplication *self)
+{
+  const char *icon_path = g_getenv ("JUICE_ICON_THEME_PATH");
+
+  self->notifier = juice_notifier_new (G_APPLICATION (self), self->settings);
+  self->tray = juice_tray_new (G_APPLICATION (self), icon_path);
+  if (self->tray != NULL)
+    g_signal_connect_object (self->tray, "command-failed", G_CALLBACK (on_tray_command_failed),
+                             self, 0);
+
+  g_signal_connect_object (self->settings, "changed::run-in-background",
+                           G_CALLBACK (on_background_setting), self, 0);
+  g_signal_connect_object (self->settings, "changed::start-at-login",
+                           G_CALLBACK (on_background_setting), self, 0);
+  sync_background (self);
+  /* In Flatpak the portal keeps the entry: nothing to put right at each start. */
+  if (!juice_background_is_sandboxed ())
+    sync_autostart (self);
+}
+
+static void
+show_device_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  JuiceApplication *self = user_data;
+  const char *serial_number = g_variant_get_string (parameter, NULL);
+  JuiceWindow *window = get_window (self);
+  GListModel *devices = juice_window_get_devices (window);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (devices == NULL)
+    return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(JuiceDevice) device = g_list_model_get_item (devices, i);
+
+      if (g_strcmp0 (juice_device_get_serial_number (device), serial_number) == 0)
+        {
+          juice_window_set_device (window, device);
+          return;
+        }
+    }
 }
 
 static void
@@ -270,11 +556,26 @@ juice_application_startup (GApplication *app)
         g_clear_pointer (&self->ca_file, g_free);
     }
 
+  history_open (self);
+
   gtk_window_set_default_icon_name (APP_ID);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
   sync_actions (self);
+  background_startup (self);
+}
+
+static void
+juice_application_shutdown (GApplication *app)
+{
+  JuiceApplication *self = JUICE_APPLICATION (app);
+
+  /* What the last seconds brought is on disk before Juice goes. */
+  if (self->history != NULL)
+    juice_history_flush (self->history);
+
+  G_APPLICATION_CLASS (juice_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -282,8 +583,13 @@ juice_application_dispose (GObject *object)
 {
   JuiceApplication *self = (JuiceApplication *)object;
 
+  /* Tray, notifications, background (issue 11) */
+  g_clear_object (&self->tray);
+  g_clear_object (&self->notifier);
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->account);
+  g_clear_object (&self->history);
   g_clear_object (&self->demo_devices);
   g_clear_object (&self->demo_device);
   g_clear_object (&self->sim);
@@ -305,6 +611,7 @@ juice_application_class_init (JuiceApplicationClass *klass)
 
   app_class->activate = juice_application_activate;
   app_class->startup = juice_application_startup;
+  app_class->shutdown = juice_application_shutdown;
   app_class->handle_local_options = juice_application_handle_local_options;
 }
 
@@ -405,6 +712,8 @@ quit_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  /* Tray, notifications, background (issue 11) */
+  { "show-device", show_device_action, "s" },
   { "about", about_action },
   { "preferences", preferences_action },
   { "demo", demo_action },
@@ -448,4 +757,12 @@ juice_application_get_account (JuiceApplication *self)
   g_return_val_if_fail (JUICE_IS_APPLICATION (self), NULL);
 
   return self->account;
+}
+
+JuiceHistory *
+juice_application_get_history (JuiceApplication *self)
+{
+  g_return_val_if_fail (JUICE_IS_APPLICATION (self), NULL);
+
+  return self->history;
 }
