@@ -25,6 +25,8 @@
 #include "juice-tray.h"
 
 #define DEMO_SERIAL_NUMBER "DCABZ8A1B2C3D4E5"
+/* Demo of a second product (DELTA 2) */
+#define DEMO_DELTA_2_SERIAL_NUMBER "R331ZEB4ZE8A0123"
 
 struct _JuiceApplication
 {
@@ -35,6 +37,9 @@ struct _JuiceApplication
   JuiceSimDevice *sim;
   JuiceDevice    *demo_device;
   GListStore     *demo_devices;
+  /* Demo of a second product (DELTA 2) */
+  JuiceSimDevice *sim_delta_2;
+  JuiceDevice    *demo_delta_2;
   JuiceAccount   *account;
   GCancellable   *cancellable;
   char           *api_host;     /* --api-host, else the setting */
@@ -157,6 +162,17 @@ ensure_demo (JuiceApplication *self)
 
   self->demo_devices = g_list_store_new (JUICE_TYPE_DEVICE);
   g_list_store_append (self->demo_devices, self->demo_device);
+
+  /* A DELTA 2 next to it: Juice is not a one-device app. */
+  self->sim_delta_2 = juice_sim_device_new_for_profile (DEMO_DELTA_2_SERIAL_NUMBER,
+                                                        juice_device_profile_delta_2 ());
+  juice_sim_device_set_name (self->sim_delta_2, _("Demo DELTA 2"));
+  self->demo_delta_2 = juice_device_new (DEMO_DELTA_2_SERIAL_NUMBER, juice_device_profile_delta_2 ());
+  juice_device_set_product (self->demo_delta_2, "DELTA 2");
+  juice_sim_device_attach (self->sim_delta_2, self->demo_delta_2);
+  juice_sim_device_set_quota_int (self->sim_delta_2, "mppt.cfgAcEnabled", 1);
+  juice_sim_device_step (self->sim_delta_2, 1);
+  g_list_store_append (self->demo_devices, self->demo_delta_2);
   history_watch_model (self, G_LIST_MODEL (self->demo_devices));
 }
 
@@ -593,6 +609,8 @@ juice_application_dispose (GObject *object)
   g_clear_object (&self->demo_devices);
   g_clear_object (&self->demo_device);
   g_clear_object (&self->sim);
+  g_clear_object (&self->demo_delta_2);
+  g_clear_object (&self->sim_delta_2);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->api_host, g_free);
