@@ -5,12 +5,15 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <adwaita.h>
 
 #include "bench-util.h"
 #include "bench-views.h"
 #include "juice-device-page.h"
 #include "juice-device-row.h"
+#include "juice-history.h"
 
 /* A view binds itself to @device inside @window_box and returns what keeps
  * it alive (NULL for a widget: the box owns it). */
@@ -41,8 +44,45 @@ bind_device_page (JuiceDevice *device,
   return NULL;
 }
 
-/* Everything a window binds to a device. A view that joins the window
- * (the tray icon, the history recorder) is one more line here. */
+static void
+remove_folder (gpointer data)
+{
+  g_autofree char *dir = data;
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+/* The history recorder, on a database of its own in a temporary folder
+ * (removed with it). */
+static GObject *
+bind_history_recorder (JuiceDevice *device,
+                       GtkBox      *window_box)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("juice-bench-history-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  JuiceHistory *history;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "history.db", NULL);
+  history = juice_history_new (path, &error);
+  g_assert_no_error (error);
+  juice_history_watch_device (history, device);
+  g_object_set_data_full (G_OBJECT (history), "bench-folder", g_steal_pointer (&dir), remove_folder);
+  return G_OBJECT (history);
+}
+
+/* Everything a window binds to a device. A view that joins the window is
+ * one more line here (the tray icon's next, once it can run without an
+ * application registered on the bus). */
 static const struct
 {
   const char *name;
@@ -50,6 +90,7 @@ static const struct
 } views[] = {
   { "sidebar row", bind_sidebar_row },
   { "device page", bind_device_page },
+  { "history recorder", bind_history_recorder },
 };
 
 GPtrArray *
