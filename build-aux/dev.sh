@@ -5,6 +5,7 @@
 #   build-aux/dev.sh bench   builds Juice and runs the benchmarks
 #   build-aux/dev.sh deb     builds the Debian package into _build/deb
 #   build-aux/dev.sh po      updates the translations, lists what is untranslated
+#   build-aux/dev.sh soak [MINUTES]   the soak (tests/soak), 2 minutes by default
 # Each installs the Debian packages it needs (apt-get, as root or with sudo),
 # configures meson once, builds, and runs.
 set -euo pipefail
@@ -240,14 +241,29 @@ cmd_po() {
   "$top/build-aux/update-po.sh" "$build"
 }
 
+# The soak (issue 14): the account against a flaky cloud and a broker killed
+# every minute, for MINUTES (2 by default, as in the test suite).
+cmd_soak() {
+  local minutes=${1:-2} bus_config
+  [[ "$minutes" =~ ^[0-9]+$ ]] && [ "$minutes" -gt 0 ] || die "usage: build-aux/dev.sh soak [MINUTES]"
+  ensure_packages "${build_packages[@]}" "${test_packages[@]}"
+  configure_and_build
+  start_xvfb
+  write_test_bus_config
+  SOAK_MINUTES=$minutes dbus-run-session --config-file="$bus_config" -- \
+    "$top/build-aux/test-session.sh" "$build" --suite soak --verbose \
+    --timeout-multiplier $(( minutes / 10 + 1 ))
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   deb) shift; cmd_deb "$@" ;;
   po) shift; cmd_po "$@" ;;
+  soak) shift; cmd_soak "$@" ;;
   *)
-    echo "usage: build-aux/dev.sh run|test|bench|deb|po [args]" >&2
+    echo "usage: build-aux/dev.sh run|test|bench|deb|po|soak [args]" >&2
     exit 2
     ;;
 esac
