@@ -3,12 +3,15 @@
 #   build-aux/dev.sh run     builds Juice and opens it on its simulated DELTA Pro
 #   build-aux/dev.sh test    builds Juice and runs every test
 #   build-aux/dev.sh bench   builds Juice and runs the benchmarks
+#   build-aux/dev.sh fuzz [SECONDS]  builds the fuzz targets (clang, libFuzzer,
+#                            ASan, UBSan) and runs each for SECONDS (60)
 # Each installs the Debian packages it needs (apt-get, as root or with sudo),
 # configures meson once, builds, and runs.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="${JUICE_BUILD_DIR:-$top/_build}"
+fuzz_build="${JUICE_FUZZ_BUILD_DIR:-$top/_build-fuzz}"
 
 build_packages=(
   build-essential pkg-config meson ninja-build cmake gettext
@@ -19,6 +22,12 @@ build_packages=(
 test_packages=(
   xvfb xauth dbus dbus-x11 libglib2.0-bin at-spi2-core gnome-keyring libsecret-tools
   mosquitto mosquitto-clients openssl imagemagick valgrind python3-gi gir1.2-atspi-2.0
+)
+
+# Fuzzing, sanitizers and valgrind (issue 14): clang-14 with its libFuzzer and
+# sanitizer runtimes (libclang-rt-14-dev), llvm-symbolizer for stack traces.
+fuzz_packages=(
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -174,7 +183,17 @@ cmd_test() {
     2>&1 | tee "$log_file"
   status=${PIPESTATUS[0]}
   set -e
-  summarize "$log_file"
+  # A whole run (no arguments) adds the second stage: sanitizers, valgrind,
+  # fuzzing (build-aux/test-stage2.sh); JUICE_TEST_STAGE2=0 leaves it out,
+  # =1 runs it after a partial run too.
+  if [ "${JUICE_TEST_STAGE2:-0}" = 1 ]; then
+    echo "main suite: $(summarize "$log_file")"
+    ensure_packages "${fuzz_packages[@]}"
+    JUICE_FUZZ_BUILD_DIR="$fuzz_build" BUS_CONFIG="$bus_config" \
+      "$top/build-aux/test-stage2.sh" "$top" "$build" "$log_file" || status=1
+  else
+    summarize "$log_file"
+  fi
   return "$status"
 }
 
@@ -199,12 +218,19 @@ cmd_bench() {
     --benchmark --verbose "$@"
 }
 
+# The fuzz targets of tests/fuzz, each for SECONDS (build-aux/fuzz.sh).
+cmd_fuzz() {
+  ensure_packages "${build_packages[@]}" "${fuzz_packages[@]}"
+  JUICE_FUZZ_BUILD_DIR="$fuzz_build" "$top/build-aux/fuzz.sh" "$top" "${1:-60}"
+}
+
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   bench) shift; cmd_bench "$@" ;;
+  fuzz) shift; cmd_fuzz "$@" ;;
   *)
-    echo "usage: build-aux/dev.sh run|test|bench [args]" >&2
+    echo "usage: build-aux/dev.sh run|test|bench|fuzz [args]" >&2
     exit 2
     ;;
 esac

@@ -1,0 +1,74 @@
+/* fuzz-report.c: a /quota message or quota/all data, applied to a JuiceDevice
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "juice-device.h"
+
+#include "fuzz-common.h"
+
+static void
+read_back (JuiceDevice *device)
+{
+  const JuiceDeviceProfile *profile = juice_device_get_profile (device);
+  g_auto(GStrv) keys = juice_device_dup_quota_keys (device);
+
+  /* Every key reads back, and its value formats. */
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      JsonNode *node = juice_device_get_quota (device, keys[i]);
+      gint64 i64;
+      double d;
+
+      g_assert_nonnull (node);
+      g_assert_nonnull (juice_device_get_quota_raw_key (device, keys[i]));
+      (void) juice_device_get_quota_int (device, keys[i], &i64);
+      (void) juice_device_get_quota_double (device, keys[i], &d);
+    }
+  g_assert_cmpuint (g_strv_length (keys), ==, juice_device_get_n_quotas (device));
+
+  for (guint i = 0; i < profile->n_settings; i++)
+    {
+      const JuiceSettingInfo *setting = &profile->settings[i];
+      g_autoptr(JsonObject) command = NULL;
+      gint64 value;
+
+      if (juice_device_get_setting_value (device, setting->name, &value))
+        {
+          g_autofree char *text = juice_setting_info_format_value (setting, value);
+
+          g_assert_nonnull (text);
+        }
+      /* The companion a command resends comes from the report too. */
+      command = juice_device_build_command (device, setting, 1, NULL);
+    }
+
+  (void) juice_device_get_soc (device);
+  (void) juice_device_get_watts_in (device);
+  (void) juice_device_get_watts_out (device);
+  (void) juice_device_get_remain_minutes (device);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(JuiceDevice) device = NULL;
+  int first, second;
+
+  fuzz_init_once ();
+
+  device = juice_device_new ("DCABZ8ZE9999999", juice_device_profile_delta_pro ());
+  first = juice_device_apply_report_bytes (device, (const char *) data, size, NULL);
+  read_back (device);
+
+  /* The same report again changes nothing. */
+  second = juice_device_apply_report_bytes (device, (const char *) data, size, NULL);
+  if (first < 0)
+    g_assert_cmpint (second, <, 0);
+  else
+    g_assert_cmpint (second, ==, 0);
+  read_back (device);
+
+  return 0;
+}
