@@ -62,15 +62,6 @@ for target in "${targets[@]}"; do
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out" | tail -n1)
   peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$out" | tail -n1)
   n_corpus=$(find "$corpus" -type f | wc -l)
-  finding=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$out" | tail -n1)
-  # libFuzzer checks for leaks after each input whose mallocs outnumber its
-  # frees; a leak that the input alone does not reproduce (a library's lazy
-  # one-time allocation) is said, not counted.
-  if [ "$rc" -ne 0 ] && [ -n "$finding" ] && [[ "$(basename "$finding")" == leak-* ]] &&
-     "$build/tests/fuzz/$target" "$finding" >"$out.again" 2>&1; then
-    echo "$target: a leak report that its input does not reproduce alone: not counted ($finding)"
-    rc=0
-  fi
   if [ "$rc" -eq 0 ]; then
     passed=$((passed + 1))
     echo "$target: ${seconds} s, ${runs:-?} inputs, corpus $n_corpus, peak ${peak:-?} MB: no finding"
