@@ -22,6 +22,8 @@ build_packages=(
 test_packages=(
   xvfb xauth dbus dbus-x11 libglib2.0-bin at-spi2-core gnome-keyring libsecret-tools
   mosquitto mosquitto-clients openssl imagemagick valgrind python3-gi gir1.2-atspi-2.0
+  # History (issue 10): daily energy tests read real time zones
+  tzdata
 )
 
 # Fuzzing, sanitizers and valgrind (issue 14): clang-14 with its libFuzzer and

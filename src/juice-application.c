@@ -12,6 +12,7 @@
 #include "juice-account.h"
 #include "juice-application.h"
 #include "juice-credentials.h"
+#include "juice-history.h"
 #include "juice-preferences-window.h"
 #include "juice-sign-in-dialog.h"
 #include "juice-sim-device.h"
@@ -32,6 +33,7 @@ struct _JuiceApplication
   GCancellable   *cancellable;
   char           *api_host;     /* --api-host, else the setting */
   char           *ca_file;      /* --ca-file, else the setting */
+  JuiceHistory   *history;      /* records every device seen, window or not */
 
   /* state */
   gboolean        demo;
@@ -69,6 +71,50 @@ sync_actions (JuiceApplication *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (sign_out), self->account != NULL);
 }
 
+/* History (issue 10) ---------------------------------------------------- */
+
+static void
+history_open (JuiceApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->history = juice_history_new (NULL, &error);
+  if (self->history == NULL)
+    g_message ("Not recording history: %s", error->message);
+}
+
+static void
+history_show_notice (JuiceApplication *self)
+{
+  const char *notice = self->history != NULL ? juice_history_get_notice (self->history) : NULL;
+
+  if (notice != NULL)
+    juice_window_add_toast (get_window (self), notice);
+}
+
+static void
+history_items_changed (GListModel       *model,
+                       guint             position,
+                       guint             removed,
+                       guint             added,
+                       JuiceApplication *self)
+{
+  for (guint i = position; self->history != NULL && i < position + added; i++)
+    {
+      g_autoptr(JuiceDevice) device = g_list_model_get_item (model, i);
+
+      juice_history_watch_device (self->history, device);
+    }
+}
+
+static void
+history_watch_model (JuiceApplication *self,
+                     GListModel       *model)
+{
+  history_items_changed (model, 0, 0, g_list_model_get_n_items (model), self);
+  g_signal_connect_object (model, "items-changed", G_CALLBACK (history_items_changed), self, 0);
+}
+
 /* Demo ------------------------------------------------------------------ */
 
 static void
@@ -89,6 +135,7 @@ ensure_demo (JuiceApplication *self)
 
   self->demo_devices = g_list_store_new (JUICE_TYPE_DEVICE);
   g_list_store_append (self->demo_devices, self->demo_device);
+  history_watch_model (self, G_LIST_MODEL (self->demo_devices));
 }
 
 static void
@@ -150,6 +197,7 @@ start_account (JuiceApplication *self,
   g_object_bind_property (self->account, "link-state", get_window (self), "link-state",
                           G_BINDING_SYNC_CREATE);
   juice_account_set_mqtt_ca_file (self->account, self->ca_file);
+  history_watch_model (self, juice_account_get_devices (self->account));
   self->demo = FALSE;
   sync_actions (self);
 
@@ -240,6 +288,8 @@ juice_application_activate (GApplication *app)
   if (!first)
     return;
 
+  history_show_notice (self);
+
   if (self->demo)
     {
       show_demo (self);
@@ -270,11 +320,25 @@ juice_application_startup (GApplication *app)
         g_clear_pointer (&self->ca_file, g_free);
     }
 
+  history_open (self);
+
   gtk_window_set_default_icon_name (APP_ID);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
   sync_actions (self);
+}
+
+static void
+juice_application_shutdown (GApplication *app)
+{
+  JuiceApplication *self = JUICE_APPLICATION (app);
+
+  /* What the last seconds brought is on disk before Juice goes. */
+  if (self->history != NULL)
+    juice_history_flush (self->history);
+
+  G_APPLICATION_CLASS (juice_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -284,6 +348,7 @@ juice_application_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->account);
+  g_clear_object (&self->history);
   g_clear_object (&self->demo_devices);
   g_clear_object (&self->demo_device);
   g_clear_object (&self->sim);
@@ -305,6 +370,7 @@ juice_application_class_init (JuiceApplicationClass *klass)
 
   app_class->activate = juice_application_activate;
   app_class->startup = juice_application_startup;
+  app_class->shutdown = juice_application_shutdown;
   app_class->handle_local_options = juice_application_handle_local_options;
 }
 
@@ -448,4 +514,12 @@ juice_application_get_account (JuiceApplication *self)
   g_return_val_if_fail (JUICE_IS_APPLICATION (self), NULL);
 
   return self->account;
+}
+
+JuiceHistory *
+juice_application_get_history (JuiceApplication *self)
+{
+  g_return_val_if_fail (JUICE_IS_APPLICATION (self), NULL);
+
+  return self->history;
 }

@@ -9,6 +9,7 @@
 
 #include "juice-account.h"
 #include "juice-device.h"
+#include "juice-history.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,8 @@ G_DECLARE_FINAL_TYPE (JuiceApplication, juice_application, JUICE, APPLICATION, A
 JuiceApplication *juice_application_new              (void);
 JuiceDevice      *juice_application_get_demo_device  (JuiceApplication *self);
 JuiceAccount     *juice_application_get_account      (JuiceApplication *self);
+/* History (issue 10): the store that records every device seen, or NULL
+ * when none could be opened. */
+JuiceHistory     *juice_application_get_history      (JuiceApplication *self);
 
 G_END_DECLS

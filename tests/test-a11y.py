@@ -31,7 +31,13 @@ results = []
 
 
 def check(ok, what, detail=None):
+    """Prints the result at once (TAP, plan at the end), so that a run cut
+    short by its timeout still shows how far it got."""
     results.append((bool(ok), what, detail))
+    print("%s %d - %s" % ("ok" if ok else "not ok", len(results), what), flush=True)
+    if detail and not ok:
+        for line in detail.splitlines():
+            print("# " + line, flush=True)
     return ok
 
 
@@ -129,17 +135,39 @@ for extra in ("SWITCH", "SEARCH_BOX"):
         CONTROL_ROLES.add(getattr(Atspi.Role, extra))
 
 
-def reachable(node):
-    """What a screen reader can land on: a visible widget that is focusable,
-    actionable, or a control. (Pages of a stack that are not shown are
-    walked too: the test does not rely on GTK 4.8's "showing" state.)"""
-    try:
-        role = node.get_role()
-    except GLib.Error:
-        return False
-    if not state(node, Atspi.StateType.VISIBLE):
-        return False
-    return role in CONTROL_ROLES or state(node, Atspi.StateType.FOCUSABLE) or n_actions(node) > 0
+class Node:
+    """One accessible object with what the checks read of it, fetched once:
+    each property is a D-Bus round trip, and a loaded machine makes every
+    round trip slow, so a walk reads each node a single time."""
+
+    def __init__(self, node):
+        self.node = node
+        try:
+            self.role = node.get_role()
+        except GLib.Error:
+            self.role = None
+        self.name = name_of(node)
+        try:
+            states = node.get_state_set()
+            self.visible = states.contains(Atspi.StateType.VISIBLE)
+            self.focusable = states.contains(Atspi.StateType.FOCUSABLE)
+        except GLib.Error:
+            self.visible = self.focusable = False
+        self.actions = n_actions(node) if self.visible else 0
+
+    @property
+    def reachable(self):
+        """What a screen reader can land on: a visible widget that is
+        focusable, actionable, or a control. (Pages of a stack that are not
+        shown are walked too: the test does not rely on GTK 4.8's "showing"
+        state.)"""
+        if self.role is None or not self.visible:
+            return False
+        return self.role in CONTROL_ROLES or self.focusable or self.actions > 0
+
+
+def snapshot(root):
+    return [Node(n) for n in walk(root)]
 
 
 def path_of(node):
@@ -160,14 +188,14 @@ TYPE_NAME = re.compile(r"^(Gtk|Adw|Juice)[A-Z][A-Za-z]+$")
 
 
 def check_names(root, where):
-    nodes = list(walk(root))
-    controls = [n for n in nodes if reachable(n)]
+    nodes = snapshot(root)
+    controls = [n for n in nodes if n.reachable]
     # GTK 4.8 names a nameless widget after its type: "GtkLabel" is no name.
-    nameless = [n for n in controls if not name_of(n) or TYPE_NAME.match(name_of(n))]
+    nameless = [n for n in controls if not n.name or TYPE_NAME.match(n.name)]
     check(len(controls) > 5, "%s: the walk reaches %d controls among %d nodes"
           % (where, len(controls), len(nodes)))
     check(not nameless, "%s: every control a screen reader reaches has a name" % where,
-          "\n".join("nameless: " + path_of(n) for n in nameless))
+          "\n".join("nameless: " + path_of(n.node) for n in nameless))
     return nodes
 
 
@@ -236,8 +264,8 @@ def main():
         nodes = check_names(window, "device page")
         named = {}
         for node in nodes:
-            if reachable(node):
-                named.setdefault(name_of(node), []).append(node.get_role())
+            if node.reachable:
+                named.setdefault(node.name, []).append(node.role)
         for label, roles in (("Charge limit", (Atspi.Role.SLIDER,)),
                              ("Screen brightness", (Atspi.Role.SLIDER,)),
                              ("Car input current", (Atspi.Role.COMBO_BOX,)),
@@ -257,15 +285,15 @@ def main():
             shown = wait_for(lambda: state(switcher, Atspi.StateType.CHECKED) or
                              state(switcher, Atspi.StateType.SELECTED))
             check(shown, "All Values is shown after its switcher button is pressed")
-            search = [n for n in walk(window) if reachable(n) and name_of(n) == "Search values"]
+            nodes = check_names(window, "All Values")
+            search = [n for n in nodes if n.reachable and n.name == "Search values"]
             check(search, "All Values has its search entry, named (%s)"
-                  % [role_name(n) for n in search])
-            check_names(window, "All Values")
+                  % [role_name(n.node) for n in search])
 
         # Preferences, through the main menu.
         # The one in the device list's header bar, not the welcome page's.
-        menus = [n for n in walk(window) if name_of(n) == "Main Menu" and n_actions(n) > 0
-                 and has_ancestor(n, "AdwLeaflet")]
+        menus = [n.node for n in nodes if n.name == "Main Menu" and n.actions > 0
+                 and has_ancestor(n.node, "AdwLeaflet")]
         menu = menus[0] if menus else None
         if check(menu is not None, "the main menu button is there, named"):
             do_action(menu)
@@ -290,11 +318,6 @@ if __name__ == "__main__":
     try:
         main()
     except Exception as error:  # a crash is a failure, not a skip
-        results.append((False, "no exception (%r)" % error, None))
-    print("1..%d" % len(results))
-    for i, (ok, what, detail) in enumerate(results, 1):
-        print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
-        if detail and not ok:
-            for line in detail.splitlines():
-                print("# " + line)
+        check(False, "no exception (%r)" % error)
+    print("1..%d" % len(results), flush=True)
     sys.exit(0 if all(ok for ok, _, _ in results) else 1)

@@ -62,6 +62,19 @@ typedef struct
   gint64  last_time;
 } JuiceHistoryDeviceInfo;
 
+/* The device's lifetime energy counters (Wh), when it sends them: daily
+ * energy comes from these, else from integrating the power series. The
+ * order is part of the on-disk format: append at the end. */
+typedef enum
+{
+  JUICE_HISTORY_COUNTER_SOLAR_IN,  /* pd.chgSunPower */
+  JUICE_HISTORY_COUNTER_AC_IN,     /* pd.chgPowerAc */
+  JUICE_HISTORY_COUNTER_CAR_IN,    /* pd.chgPowerDc (car and DC adapters) */
+  JUICE_HISTORY_COUNTER_AC_OUT,    /* pd.dsgPowerAc */
+  JUICE_HISTORY_COUNTER_DC_OUT,    /* pd.dsgPowerDc */
+  JUICE_HISTORY_N_COUNTERS
+} JuiceHistoryCounter;
+
 void juice_history_device_info_free (JuiceHistoryDeviceInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JuiceHistoryDeviceInfo, juice_history_device_info_free)
 
@@ -80,6 +93,13 @@ G_DECLARE_FINAL_TYPE (JuiceHistory, juice_history, JUICE, HISTORY, GObject)
  * Signals:
  *  - "changed" (const char *serial_number): samples of that device were
  *    written to disk (after each batch).
+ *
+ * Storage: raw samples (one per series per 10 s slot, the last wins) are
+ * kept 30 days; every write also keeps the 5-minute aggregate (min, mean,
+ * max, count) of its slot up to date, and those are kept 2 years. Queries
+ * over ranges whose buckets are 5 minutes or wider read the aggregates.
+ * Pruning runs at open and once a day of the history's clock, in small
+ * steps on the writer thread.
  */
 JuiceHistory *juice_history_new              (const char        *path,
                                               GError           **error);
@@ -106,6 +126,20 @@ void          juice_history_record           (JuiceHistory      *self,
                                               JuiceHistorySeries series,
                                               gint64             time,
                                               double             value);
+/* Queues a reading of a lifetime counter (Wh); kept per 5 minutes (the
+ * first and the last reading of each). */
+void          juice_history_record_counter   (JuiceHistory      *self,
+                                              const char        *serial_number,
+                                              JuiceHistoryCounter counter,
+                                              gint64             time,
+                                              double             value);
+/* Remembers the device's name for juice_history_list_devices(). */
+void          juice_history_set_device_name  (JuiceHistory      *self,
+                                              const char        *serial_number,
+                                              const char        *name);
+/* Queues retention now (by the history's clock): raw samples older than
+ * 30 days and aggregates older than 2 years go, in small steps. */
+void          juice_history_prune            (JuiceHistory      *self);
 /* Writes everything queued now and waits for it (tests, quit). */
 void          juice_history_flush            (JuiceHistory      *self);
 
@@ -120,12 +154,22 @@ GArray       *juice_history_query            (JuiceHistory      *self,
                                               guint              max_points,
                                               GError           **error);
 /* Daily energy for the days that overlap [@from, @to] in @tz (NULL: local
- * time). Returns a GArray of JuiceHistoryDay, oldest first. */
+ * time). Returns a GArray of JuiceHistoryDay, oldest first. Each kind
+ * comes from the device's lifetime counter when the day has readings of
+ * it (resets are skipped), else from its power series (each 5-minute mean
+ * times the time its samples cover, at most 10 s a sample); car input is
+ * then total input minus solar and AC. Days without any data are left out. */
 GArray       *juice_history_query_daily      (JuiceHistory      *self,
                                               const char        *serial_number,
                                               GTimeZone         *tz,
                                               gint64             from,
                                               gint64             to,
+                                              GError           **error);
+/* Today's energy (local time, by the history's clock), for the overview's
+ * "Today: 3.2 kWh in, 1.1 kWh out": zeros when nothing was recorded yet. */
+gboolean      juice_history_query_today      (JuiceHistory      *self,
+                                              const char        *serial_number,
+                                              JuiceHistoryDay   *day,
                                               GError           **error);
 /* Devices with recorded samples: a GPtrArray of JuiceHistoryDeviceInfo. */
 GPtrArray    *juice_history_list_devices     (JuiceHistory      *self,

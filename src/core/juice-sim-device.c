@@ -90,6 +90,8 @@ struct _JuiceSimDevice
   /* state */
   double      soc;           /* exact state of charge, percent */
   double      hour_override; /* < 0: wall clock */
+  JuiceSimClock clock;       /* NULL: wall clock (issue 10: tests move time) */
+  gpointer    clock_data;
   double      elapsed;       /* simulated seconds since start */
   double      solar_wh;      /* lifetime counters, fractions kept */
   double      ac_out_wh;
@@ -256,6 +258,13 @@ hour_of_day (JuiceSimDevice *self)
   if (self->hour_override >= 0)
     {
       hour = self->hour_override + self->elapsed / 3600.0;
+    }
+  else if (self->clock != NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (self->clock (self->clock_data));
+
+      hour = g_date_time_get_hour (now) + g_date_time_get_minute (now) / 60.0
+             + g_date_time_get_second (now) / 3600.0;
     }
   else
     {
@@ -1240,4 +1249,17 @@ juice_sim_device_attach (JuiceSimDevice *self,
 
   g_signal_connect_object (self, "report", G_CALLBACK (attached_report_cb), device, 0);
   g_signal_connect_object (self, "status", G_CALLBACK (attached_status_cb), device, 0);
+}
+
+/* Injected clock (issue 10) --------------------------------------------- */
+
+void
+juice_sim_device_set_clock (JuiceSimDevice *self,
+                            JuiceSimClock   clock,
+                            gpointer        user_data)
+{
+  g_return_if_fail (JUICE_IS_SIM_DEVICE (self));
+
+  self->clock = clock;
+  self->clock_data = user_data;
 }

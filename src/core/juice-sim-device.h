@@ -76,6 +76,16 @@ void            juice_sim_device_report_all         (JuiceSimDevice      *self);
 void            juice_sim_device_attach             (JuiceSimDevice      *self,
                                                      JuiceDevice         *device);
 
+/* Returns "now" in Unix seconds (the same shape as JuiceHistoryClock). */
+typedef gint64 (*JuiceSimClock) (gpointer user_data);
+
+/* Makes the sim's time of day (the sun) follow @clock in local time instead
+ * of the wall clock, unless "time-of-day" is set. Tests step the sim and
+ * move the clock together to make a month of history in seconds. */
+void            juice_sim_device_set_clock          (JuiceSimDevice      *self,
+                                                     JuiceSimClock        clock,
+                                                     gpointer             user_data);
+
 /* Test hooks: make the next commands fail or go unanswered. */
 void            juice_sim_device_set_refuse_commands (JuiceSimDevice     *self,
                                                       gboolean            refuse);

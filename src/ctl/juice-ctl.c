@@ -570,6 +570,8 @@ static const struct {
   { "watch", juice_ctl_watch },
   { "login", juice_ctl_login },
   { "logout", juice_ctl_logout },
+  /* History (issue 10) */
+  { "history", juice_ctl_history },
 };
 
 static const char summary[] =
@@ -584,6 +586,10 @@ static const char summary[] =
      "                          (--count N; --timeout SECONDS, 0 for no limit)\n"
      "  login                   Store the API keys in the keyring\n"
      "  logout                  Remove the stored API keys\n"
+     "  history [SN]            What Juice recorded: without SN, the devices with\n"
+     "                          their first and last sample; with SN, its samples\n"
+     "                          (--from DATE, --to DATE; --csv or --json) or its\n"
+     "                          energy in and out per day (--daily)\n"
      "\n"
      "The keys come from JUICE_ACCESS_KEY and JUICE_SECRET_KEY when both are set,\n"
      "else from the keyring.\n"

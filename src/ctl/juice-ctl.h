@@ -116,6 +116,8 @@ int           juice_ctl_login            (JuiceCtl      *ctl,
                                           char         **argv);
 int           juice_ctl_logout           (JuiceCtl      *ctl,
                                           char         **argv);
+int           juice_ctl_history          (JuiceCtl      *ctl,
+                                          char         **argv);
 
 gboolean      juice_ctl_parse_options    (JuiceCtl      *ctl,
                                           char        ***argv,

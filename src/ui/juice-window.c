@@ -279,8 +279,8 @@ sync_loading_spinner (JuiceWindow *self)
   gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (page, "loading") == 0);
 }
 
-/* "first frame drawn" in the debug log (G_MESSAGES_DEBUG=juice-window):
- * the start-up benchmark reads it. */
+/* "window mapped" and "first frame drawn" in the debug log
+ * (G_MESSAGES_DEBUG=juice-window): the start-up benchmark reads them. */
 static void
 first_frame_cb (GdkFrameClock *clock,
                 JuiceWindow   *self)
@@ -299,6 +299,7 @@ juice_window_map (GtkWidget *widget)
   if (first)
     {
       first = FALSE;
+      g_debug ("window mapped");
       g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint",
                         G_CALLBACK (first_frame_cb), widget);
     }

@@ -3,8 +3,9 @@
  * A libadwaita window of Juice's size with a header bar, a large label and
  * a boxed list of N rows; every tick changes the large label and every
  * row's value label, as a device report would. bench-ui measures it next
- * to Juice in the same run. Prints "first frame drawn" on stderr after its
- * first frame, as Juice does with G_MESSAGES_DEBUG=juice-window.
+ * to Juice in the same run. Prints "window mapped" on stderr when its window
+ * is mapped and "first frame drawn" after its first frame, as Juice does
+ * with G_MESSAGES_DEBUG=juice-window.
  *
  *   bench-reference-window [--interval-ms N] [--labels N]
  *
@@ -59,6 +60,7 @@ map_cb (GtkWidget *window,
         gpointer   user_data)
 {
   /* JUICE_COUNT_FRAMES=1: a line per frame drawn, to compare with Juice's. */
+  g_printerr ("window mapped\n");
   if (g_getenv ("JUICE_COUNT_FRAMES") != NULL)
     g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
                       G_CALLBACK (count_frame_cb), NULL);

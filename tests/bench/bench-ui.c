@@ -4,9 +4,9 @@
  * window of the same size that changes as many labels per tick) one after
  * the other in the same run, and prints:
  *
- *  - startup: process start to first frame drawn (`juice --demo`), min of
- *    seven starts, as a ratio to the reference (budget 1.2×), and the CPU
- *    time each spent until then;
+ *  - startup: process start to window mapped (`juice --demo`), min of
+ *    seven starts, as a ratio to the reference (budget 1.2×); beside it the
+ *    time to the first frame drawn and the CPU time each spent until then;
  *  - memory: resident memory after sign-in, against the reference window
  *    (budget: reference + 40 MB);
  *  - ui-per-report at 1 and 200 reports per second: Juice signed in to the
@@ -44,6 +44,8 @@ typedef struct
 {
   GSubprocess      *process;
   GDataInputStream *output_lines;
+  gboolean          mapped;
+  gint64            mapped_at;
   gboolean          drawn;
   gint64            drawn_at;
   guint64           drawn_cpu_ns;   /* the child's CPU time when it said so */
@@ -131,6 +133,11 @@ read_line_cb (GObject      *object,
   g_string_append_printf (child->log, "%s\n", line);
   if (g_getenv ("BENCH_UI_ECHO") != NULL)
     g_printerr ("%s\n", line);
+  if (!child->mapped && strstr (line, "window mapped") != NULL)
+    {
+      child->mapped = TRUE;
+      child->mapped_at = g_get_monotonic_time ();
+    }
   if (!child->drawn && strstr (line, "first frame drawn") != NULL)
     {
       child->drawn = TRUE;
@@ -283,63 +290,84 @@ reference_bin (void)
 
 /* Start-up ---------------------------------------------------------------- */
 
-static double
-startup_ms (const char * const *argv,
-            double             *cpu_ms)
+typedef struct
+{
+  double mapped_ms;   /* process start to its window mapped */
+  double drawn_ms;    /* process start to its first frame drawn */
+  double cpu_ms;      /* CPU time of the process until that frame */
+} Startup;
+
+static Startup
+startup_once (const char * const *argv)
 {
   Child *child = child_spawn (argv);
-  double ms;
+  Startup s;
 
-  if (!wait_until (child_drawn, child, "the first frame") || !child->drawn)
+  if (!wait_until (child_drawn, child, "the first frame") || !child->drawn || !child->mapped)
     {
       g_printerr ("bench-ui: %s drew no frame:\n%s", argv[0], child->log->str);
       exit (1);
     }
 
-  ms = (child->drawn_at - child->started_at) / 1000.0;
-  *cpu_ms = child->drawn_cpu_ns / 1e6;
+  s.mapped_ms = (child->mapped_at - child->started_at) / 1000.0;
+  s.drawn_ms = (child->drawn_at - child->started_at) / 1000.0;
+  s.cpu_ms = child->drawn_cpu_ns / 1e6;
   child_stop (child);
-  return ms;
+  return s;
 }
 
-/* Wall-clock time to the first frame is what a user waits; on a loaded
- * machine its minimum over several starts is the figure. The CPU time the
- * process spent until then is printed beside it: it does not depend on
- * what else runs. */
+static void
+startup_keep (Startup       *min,
+              Startup       *max,
+              const Startup *s)
+{
+  min->mapped_ms = MIN (min->mapped_ms, s->mapped_ms);
+  min->drawn_ms = MIN (min->drawn_ms, s->drawn_ms);
+  min->cpu_ms = MIN (min->cpu_ms, s->cpu_ms);
+  max->mapped_ms = MAX (max->mapped_ms, s->mapped_ms);
+  max->drawn_ms = MAX (max->drawn_ms, s->drawn_ms);
+  max->cpu_ms = MAX (max->cpu_ms, s->cpu_ms);
+}
+
+/* Wall-clock time to the window is what a user waits; on a loaded machine
+ * its minimum over several starts is the figure. Two moments are timed:
+ * the window mapped (the issue's measure, budget 1.2×) and its first frame
+ * drawn (printed beside it, the stricter reading). The CPU time the process
+ * spent until the first frame is printed too: it does not depend on what
+ * else runs. */
 static void
 bench_startup (void)
 {
   const char *juice_argv[] = { juice_bin (), "--demo", NULL };
   const char *reference_argv[] = { reference_bin (), NULL };
-  double juice_min = G_MAXDOUBLE, juice_max = 0, ref_min = G_MAXDOUBLE, ref_max = 0;
-  double juice_cpu = G_MAXDOUBLE, ref_cpu = G_MAXDOUBLE, cpu;
+  Startup juice_min = { G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE }, juice_max = { 0 };
+  Startup ref_min = { G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE }, ref_max = { 0 };
   const guint runs = 7;
   double ratio;
 
   /* One start of each first, so that both find their files in the page cache. */
-  startup_ms (juice_argv, &cpu);
-  startup_ms (reference_argv, &cpu);
+  startup_once (juice_argv);
+  startup_once (reference_argv);
 
   for (guint i = 0; i < runs; i++)
     {
-      double j = startup_ms (juice_argv, &cpu);
-      double r;
+      Startup j = startup_once (juice_argv);
+      Startup r = startup_once (reference_argv);
 
-      juice_cpu = MIN (juice_cpu, cpu);
-      r = startup_ms (reference_argv, &cpu);
-      ref_cpu = MIN (ref_cpu, cpu);
-
-      juice_min = MIN (juice_min, j);
-      juice_max = MAX (juice_max, j);
-      ref_min = MIN (ref_min, r);
-      ref_max = MAX (ref_max, r);
+      startup_keep (&juice_min, &juice_max, &j);
+      startup_keep (&ref_min, &ref_max, &r);
     }
 
-  ratio = juice_min / ref_min;
-  printf ("startup: %.2f× (%.0f ms, %.0f..%.0f ms, %u runs; reference %.0f ms, %.0f..%.0f ms; budget 1.2×)\n",
-          ratio, juice_min, juice_min, juice_max, runs, ref_min, ref_min, ref_max);
+  ratio = juice_min.mapped_ms / ref_min.mapped_ms;
+  printf ("startup: %.2f× (window mapped after %.0f ms, %.0f..%.0f ms, %u runs; "
+          "reference %.0f ms, %.0f..%.0f ms; budget 1.2×)\n",
+          ratio, juice_min.mapped_ms, juice_min.mapped_ms, juice_max.mapped_ms, runs,
+          ref_min.mapped_ms, ref_min.mapped_ms, ref_max.mapped_ms);
+  printf ("startup-first-frame: %.2f× (%.0f ms, %.0f..%.0f ms, %u runs; reference %.0f ms, %.0f..%.0f ms)\n",
+          juice_min.drawn_ms / ref_min.drawn_ms, juice_min.drawn_ms, juice_min.drawn_ms,
+          juice_max.drawn_ms, runs, ref_min.drawn_ms, ref_min.drawn_ms, ref_max.drawn_ms);
   printf ("startup-cpu: %.2f× (%.0f ms of CPU to the first frame, min of %u runs; reference %.0f ms)\n",
-          juice_cpu / ref_cpu, juice_cpu, runs, ref_cpu);
+          juice_min.cpu_ms / ref_min.cpu_ms, juice_min.cpu_ms, runs, ref_min.cpu_ms);
   if (ratio > 1.2)
     failed = TRUE;
 }

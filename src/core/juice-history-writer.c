@@ -1,0 +1,525 @@
+/* juice-history-writer.c: the thread that writes samples in batches
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main loop only appends to a locked queue (and wakes the thread when
+ * the queue was empty). The thread waits up to BATCH_DELAY_US after the
+ * first queued record, then writes the whole queue in one transaction, so a
+ * kill -9 loses at most that much. Retention runs here too, one small step
+ * (one series of one device, a few hours) per transaction.
+ */
+
+#define G_LOG_DOMAIN "juice-history"
+
+#include "juice-history-private.h"
+
+#define BATCH_DELAY_US   (2 * G_USEC_PER_SEC)
+#define BATCH_MAX        8192
+#define PRUNE_RAW_STEP_S (6 * 3600)
+#define PRUNE_OLD_STEP_S (7 * 86400)
+
+struct _JuiceHistoryWriter
+{
+  /* owned */
+  GThread      *thread;
+  sqlite3      *db;
+  GArray       *queue;        /* JuiceHistoryRecord */
+  GWeakRef      history;
+  GMainContext *context;
+  GHashTable   *device_ids;   /* interned serial number -> id */
+  sqlite3_stmt *insert_device;
+  sqlite3_stmt *select_device;
+  sqlite3_stmt *update_name;
+  sqlite3_stmt *insert_sample;
+  sqlite3_stmt *update_aggregate;
+  sqlite3_stmt *insert_counter;
+
+  /* state, under lock */
+  GMutex        lock;
+  GCond         cond;
+  guint64       pushed;
+  guint64       written;
+  gint64        prune_now;    /* 0: no retention under way */
+  guint         flushing;
+  gboolean      quit;
+
+  /* state, writer thread only */
+  gboolean      failing;      /* the last batch failed: said once, not every batch */
+};
+
+typedef struct
+{
+  GWeakRef   history;
+  GPtrArray *serial_numbers;  /* interned */
+} Changed;
+
+static void
+record_clear (gpointer data)
+{
+  JuiceHistoryRecord *record = data;
+
+  g_clear_pointer (&record->text, g_free);
+}
+
+static gboolean
+emit_changed (gpointer user_data)
+{
+  Changed *changed = user_data;
+  g_autoptr(JuiceHistory) history = g_weak_ref_get (&changed->history);
+
+  if (history != NULL)
+    for (guint i = 0; i < changed->serial_numbers->len; i++)
+      g_signal_emit_by_name (history, "changed", g_ptr_array_index (changed->serial_numbers, i));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+changed_free (gpointer data)
+{
+  Changed *changed = data;
+
+  g_weak_ref_clear (&changed->history);
+  g_ptr_array_unref (changed->serial_numbers);
+  g_free (changed);
+}
+
+static gint64
+device_id (JuiceHistoryWriter *self,
+           const char         *serial_number)
+{
+  gpointer id;
+
+  if (g_hash_table_lookup_extended (self->device_ids, serial_number, NULL, &id))
+    return GPOINTER_TO_SIZE (id);
+
+  sqlite3_bind_text (self->insert_device, 1, serial_number, -1, SQLITE_STATIC);
+  sqlite3_step (self->insert_device);
+  sqlite3_reset (self->insert_device);
+
+  sqlite3_bind_text (self->select_device, 1, serial_number, -1, SQLITE_STATIC);
+  if (sqlite3_step (self->select_device) != SQLITE_ROW)
+    {
+      sqlite3_reset (self->select_device);
+      return -1;
+    }
+  id = GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (self->select_device, 0));
+  sqlite3_reset (self->select_device);
+
+  /* Only after the transaction commits is the id certain: see write_batch(). */
+  g_hash_table_insert (self->device_ids, (gpointer) serial_number, id);
+
+  return GPOINTER_TO_SIZE (id);
+}
+
+static gboolean
+step_done (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
+typedef struct
+{
+  gint64 device;
+  guint  series;
+  gint64 time;
+} Bucket;
+
+static guint
+bucket_hash (gconstpointer data)
+{
+  const Bucket *b = data;
+
+  return (guint) (b->device * 31 + b->series) ^ (guint) (b->time / JUICE_HISTORY_AGGREGATE_S);
+}
+
+static gboolean
+bucket_equal (gconstpointer a,
+              gconstpointer b)
+{
+  const Bucket *x = a, *y = b;
+
+  return x->device == y->device && x->series == y->series && x->time == y->time;
+}
+
+static gboolean
+write_record (JuiceHistoryWriter *self,
+              JuiceHistoryRecord *record,
+              GHashTable         *buckets)
+{
+  gint64 id = device_id (self, record->serial_number);
+  sqlite3_stmt *stmt;
+
+  if (id < 0)
+    return FALSE;
+
+  switch (record->kind)
+    {
+    case RECORD_SAMPLE:
+      {
+        gint64 slot = record->time - record->time % JUICE_HISTORY_SLOT_S;
+        Bucket *bucket = g_new (Bucket, 1);
+
+        stmt = self->insert_sample;
+        sqlite3_bind_int64 (stmt, 1, id);
+        sqlite3_bind_int (stmt, 2, record->id);
+        sqlite3_bind_int64 (stmt, 3, slot);
+        sqlite3_bind_double (stmt, 4, record->value);
+
+        bucket->device = id;
+        bucket->series = record->id;
+        bucket->time = record->time - record->time % JUICE_HISTORY_AGGREGATE_S;
+        g_hash_table_add (buckets, bucket);
+      }
+      break;
+
+    case RECORD_COUNTER:
+      stmt = self->insert_counter;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int (stmt, 2, record->id);
+      sqlite3_bind_int64 (stmt, 3, record->time - record->time % JUICE_HISTORY_AGGREGATE_S);
+      sqlite3_bind_double (stmt, 4, record->value);
+      break;
+
+    case RECORD_NAME:
+      stmt = self->update_name;
+      sqlite3_bind_text (stmt, 1, record->text, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, id);
+      break;
+
+    case RECORD_PRUNE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  return step_done (stmt);
+}
+
+/* Returns the "now" of a retention request in @batch, else 0. */
+static gint64
+write_batch (JuiceHistoryWriter *self,
+             GArray             *batch)
+{
+  g_autoptr(GHashTable) buckets = g_hash_table_new_full (bucket_hash, bucket_equal, g_free, NULL);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  Bucket *bucket;
+  gboolean ok = TRUE;
+  guint n_written = 0;
+  gint64 prune_now = 0;
+
+  if (!_juice_history_exec (self->db, "BEGIN IMMEDIATE", &error))
+    goto failed;
+
+  for (guint i = 0; ok && i < batch->len; i++)
+    {
+      JuiceHistoryRecord *record = &g_array_index (batch, JuiceHistoryRecord, i);
+
+      if (record->kind == RECORD_PRUNE)
+        {
+          prune_now = MAX (prune_now, record->time);
+          continue;
+        }
+
+      ok = write_record (self, record, buckets);
+      n_written++;
+      if (record->kind != RECORD_NAME && !g_ptr_array_find (changed, record->serial_number, NULL))
+        g_ptr_array_add (changed, (gpointer) record->serial_number);
+    }
+
+  /* Every touched 5-minute aggregate is made again from its raw samples:
+   * exact, whichever value won its slot. */
+  g_hash_table_iter_init (&iter, buckets);
+  while (ok && g_hash_table_iter_next (&iter, (gpointer *) &bucket, NULL))
+    {
+      sqlite3_bind_int64 (self->update_aggregate, 1, bucket->device);
+      sqlite3_bind_int (self->update_aggregate, 2, bucket->series);
+      sqlite3_bind_int64 (self->update_aggregate, 3, bucket->time);
+      ok = step_done (self->update_aggregate);
+    }
+
+  if (!ok)
+    {
+      _juice_history_set_sqlite_error (&error, self->db, "Writing samples");
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_hash_table_remove_all (self->device_ids);
+      goto failed;
+    }
+
+  if (!_juice_history_exec (self->db, "COMMIT", &error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_hash_table_remove_all (self->device_ids);
+      goto failed;
+    }
+
+  g_debug ("Wrote %u records", n_written);
+  if (self->failing)
+    g_message ("Writing the history works again");
+  self->failing = FALSE;
+
+  if (changed->len > 0)
+    {
+      Changed *data = g_new0 (Changed, 1);
+      g_autoptr(JuiceHistory) history = g_weak_ref_get (&self->history);
+
+      g_weak_ref_init (&data->history, history);
+      data->serial_numbers = g_steal_pointer (&changed);
+      g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_changed, data,
+                                  changed_free);
+    }
+  return prune_now;
+
+failed:
+  /* A full disk or a file gone bad: these samples are lost, the next batch
+   * tries again. Said once until a batch gets through. */
+  if (!self->failing)
+    g_warning ("Could not write %u history records: %s", batch->len, error->message);
+  self->failing = TRUE;
+  return prune_now;
+}
+
+gboolean
+_juice_history_prune_step (sqlite3  *db,
+                           gint64    now,
+                           GError  **error)
+{
+  static const struct {
+    const char *min_sql;
+    const char *delete_sql;
+    gint64      keep;
+    gint64      step;
+    guint       n_ids;
+  } tables[] = {
+    { "SELECT min (time) FROM samples WHERE device = ?1 AND series = ?2",
+      "DELETE FROM samples WHERE device = ?1 AND series = ?2 AND time < ?3",
+      JUICE_HISTORY_RAW_KEEP_S, PRUNE_RAW_STEP_S, JUICE_HISTORY_N_SERIES },
+    { "SELECT min (time) FROM aggregates WHERE device = ?1 AND series = ?2",
+      "DELETE FROM aggregates WHERE device = ?1 AND series = ?2 AND time < ?3",
+      JUICE_HISTORY_AGGREGATE_KEEP_S, PRUNE_OLD_STEP_S, JUICE_HISTORY_N_SERIES },
+    { "SELECT min (time) FROM counters WHERE device = ?1 AND counter = ?2",
+      "DELETE FROM counters WHERE device = ?1 AND counter = ?2 AND time < ?3",
+      JUICE_HISTORY_AGGREGATE_KEEP_S, PRUNE_OLD_STEP_S, JUICE_HISTORY_N_COUNTERS },
+  };
+  g_autoptr(GArray) devices = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  stmt = _juice_history_prepare (db, "SELECT id FROM devices", error);
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (devices, id);
+    }
+  sqlite3_finalize (stmt);
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      gint64 cutoff = now - tables[t].keep;
+
+      for (guint d = 0; d < devices->len; d++)
+        for (guint s = 0; s < tables[t].n_ids; s++)
+          {
+            gint64 device = g_array_index (devices, gint64, d);
+            gboolean old = FALSE;
+            gint64 oldest = 0;
+
+            stmt = _juice_history_prepare (db, tables[t].min_sql, error);
+            if (stmt == NULL)
+              return FALSE;
+            sqlite3_bind_int64 (stmt, 1, device);
+            sqlite3_bind_int (stmt, 2, s);
+            if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+              {
+                oldest = sqlite3_column_int64 (stmt, 0);
+                old = oldest < cutoff;
+              }
+            sqlite3_finalize (stmt);
+
+            if (!old)
+              continue;
+
+            stmt = _juice_history_prepare (db, tables[t].delete_sql, error);
+            if (stmt == NULL)
+              return FALSE;
+            sqlite3_bind_int64 (stmt, 1, device);
+            sqlite3_bind_int (stmt, 2, s);
+            sqlite3_bind_int64 (stmt, 3, MIN (cutoff, oldest + tables[t].step));
+            if (sqlite3_step (stmt) != SQLITE_DONE)
+              {
+                _juice_history_set_sqlite_error (error, db, "Pruning the history");
+                sqlite3_finalize (stmt);
+                return FALSE;
+              }
+            sqlite3_finalize (stmt);
+            g_debug ("Pruned %d rows of table %u", sqlite3_changes (db), t);
+
+            return TRUE;
+          }
+    }
+
+  return FALSE;
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  JuiceHistoryWriter *self = data;
+
+  g_mutex_lock (&self->lock);
+  while (TRUE)
+    {
+      g_autoptr(GArray) batch = NULL;
+      guint64 target;
+      gint64 prune_now;
+      gboolean more = FALSE;
+
+      while (!self->quit && self->queue->len == 0 && self->prune_now == 0)
+        g_cond_wait (&self->cond, &self->lock);
+
+      if (self->queue->len > 0 && self->prune_now == 0)
+        {
+          gint64 deadline = g_get_monotonic_time () + BATCH_DELAY_US;
+
+          while (!self->quit && !self->flushing && self->queue->len < BATCH_MAX
+                 && g_cond_wait_until (&self->cond, &self->lock, deadline))
+            ;
+        }
+
+      batch = self->queue;
+      self->queue = g_array_new (FALSE, FALSE, sizeof (JuiceHistoryRecord));
+      g_array_set_clear_func (self->queue, record_clear);
+      target = self->pushed;
+      g_mutex_unlock (&self->lock);
+
+      prune_now = batch->len > 0 ? write_batch (self, batch) : 0;
+
+      g_mutex_lock (&self->lock);
+      self->prune_now = MAX (self->prune_now, prune_now);
+      prune_now = self->prune_now;
+      g_mutex_unlock (&self->lock);
+
+      if (prune_now != 0)
+        {
+          g_autoptr(GError) error = NULL;
+
+          more = _juice_history_prune_step (self->db, prune_now, &error);
+          if (error != NULL)
+            g_warning ("%s", error->message);
+        }
+
+      g_mutex_lock (&self->lock);
+      self->written = target;
+      if (!more)
+        self->prune_now = 0;
+      g_cond_broadcast (&self->cond);
+
+      if (self->quit && self->queue->len == 0)
+        break;
+    }
+  g_mutex_unlock (&self->lock);
+
+  return NULL;
+}
+
+JuiceHistoryWriter *
+_juice_history_writer_new (JuiceHistory *history,
+                           sqlite3      *db)
+{
+  JuiceHistoryWriter *self = g_new0 (JuiceHistoryWriter, 1);
+
+  self->db = db;
+  self->queue = g_array_new (FALSE, FALSE, sizeof (JuiceHistoryRecord));
+  g_array_set_clear_func (self->queue, record_clear);
+  g_weak_ref_init (&self->history, history);
+  self->context = g_main_context_ref_thread_default ();
+  self->device_ids = g_hash_table_new (NULL, NULL);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+
+  self->insert_device = _juice_history_prepare (db,
+    "INSERT OR IGNORE INTO devices (serial_number) VALUES (?1)", NULL);
+  self->select_device = _juice_history_prepare (db,
+    "SELECT id FROM devices WHERE serial_number = ?1", NULL);
+  self->update_name = _juice_history_prepare (db,
+    "UPDATE devices SET name = ?1 WHERE id = ?2", NULL);
+  self->insert_sample = _juice_history_prepare (db,
+    "INSERT OR REPLACE INTO samples (device, series, time, value) VALUES (?1, ?2, ?3, ?4)", NULL);
+  self->update_aggregate = _juice_history_prepare (db,
+    "INSERT OR REPLACE INTO aggregates (device, series, time, min, sum, max, n)"
+    " SELECT ?1, ?2, ?3, min (value), sum (value), max (value), count (*) FROM samples"
+    " WHERE device = ?1 AND series = ?2 AND time >= ?3 AND time < ?3 + 300"
+    " HAVING count (*) > 0", NULL);
+  self->insert_counter = _juice_history_prepare (db,
+    "INSERT INTO counters (device, counter, time, first, last) VALUES (?1, ?2, ?3, ?4, ?4)"
+    " ON CONFLICT (device, counter, time) DO UPDATE SET last = excluded.last", NULL);
+  /* The schema is ours and was just migrated: a statement that does not
+   * prepare is a bug. */
+  g_assert (self->insert_device && self->select_device && self->update_name
+            && self->insert_sample && self->update_aggregate && self->insert_counter);
+
+  self->thread = g_thread_new ("juice-history", writer_thread, self);
+
+  return self;
+}
+
+void
+_juice_history_writer_push (JuiceHistoryWriter *self,
+                            JuiceHistoryRecord *record)
+{
+  g_mutex_lock (&self->lock);
+  g_array_append_vals (self->queue, record, 1);
+  self->pushed++;
+  /* Wake the thread only to start a batch (or when one is full). */
+  if (self->queue->len == 1 || self->queue->len == BATCH_MAX || record->kind == RECORD_PRUNE)
+    g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+_juice_history_writer_flush (JuiceHistoryWriter *self)
+{
+  guint64 target;
+
+  g_mutex_lock (&self->lock);
+  target = self->pushed;
+  self->flushing++;
+  g_cond_broadcast (&self->cond);
+  while (self->written < target || self->prune_now != 0 || self->queue->len > 0)
+    g_cond_wait (&self->cond, &self->lock);
+  self->flushing--;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+_juice_history_writer_free (JuiceHistoryWriter *self)
+{
+  g_mutex_lock (&self->lock);
+  self->quit = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  g_thread_join (self->thread);
+
+  sqlite3_finalize (self->insert_device);
+  sqlite3_finalize (self->select_device);
+  sqlite3_finalize (self->update_name);
+  sqlite3_finalize (self->insert_sample);
+  sqlite3_finalize (self->update_aggregate);
+  sqlite3_finalize (self->insert_counter);
+  sqlite3_close (self->db);
+
+  g_array_unref (self->queue);
+  g_weak_ref_clear (&self->history);
+  g_main_context_unref (self->context);
+  g_hash_table_unref (self->device_ids);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}
