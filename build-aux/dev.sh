@@ -188,8 +188,8 @@ cmd_test() {
   # A whole run (no arguments) adds the second stage: sanitizers, valgrind,
   # fuzzing (build-aux/test-stage2.sh); JUICE_TEST_STAGE2=0 leaves it out,
   # =1 runs it after a partial run too.
-  if [ "${JUICE_TEST_STAGE2:-0}" = 1 ]; then
-    echo "main suite: $(summarize "$log_file")"
+  if [ "${JUICE_TEST_STAGE2:-$([ $# -eq 0 ] && echo 1 || echo 0)}" = 1 ]; then
+    echo "main suite: $(summarize "$log_file") in ${SECONDS} s (build included)"
     ensure_packages "${fuzz_packages[@]}"
     JUICE_FUZZ_BUILD_DIR="$fuzz_build" BUS_CONFIG="$bus_config" \
       "$top/build-aux/test-stage2.sh" "$top" "$build" "$log_file" || status=1

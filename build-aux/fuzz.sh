@@ -33,7 +33,9 @@ if [ ! -f "$build/build.ninja" ]; then
     -Dc_args=-fsanitize=fuzzer-no-link >/dev/null || exit 1
 fi
 log "Building ${targets[*]}"
-meson compile -C "$build" "${targets[@]}" >"$build/fuzz-build.log" 2>&1 || {
+# Naming targets skips meson's check for changed build files: regenerate first.
+{ ninja -C "$build" build.ninja && meson compile -C "$build" "${targets[@]}"; } \
+  >"$build/fuzz-build.log" 2>&1 || {
   tail -n 40 "$build/fuzz-build.log" >&2
   echo "fuzz: 0 passed, ${#targets[@]} failed (build)"
   exit 1
