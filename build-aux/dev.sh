@@ -18,6 +18,8 @@ build_packages=(
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev
   libjson-glib-dev libsecret-1-dev libpaho-mqtt-dev libsqlite3-dev libssl-dev
   desktop-file-utils appstream adwaita-icon-theme fonts-cantarell
+  # The Background portal inside Flatpak; the tray's pixmaps drawn from SVG (issue 11)
+  libportal-dev libgdk-pixbuf-2.0-dev librsvg2-common
 )
 test_packages=(
   xvfb xauth dbus dbus-x11 libglib2.0-bin at-spi2-core gnome-keyring libsecret-tools

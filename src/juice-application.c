@@ -18,7 +18,15 @@
 #include "juice-sim-device.h"
 #include "juice-window.h"
 
+/* Tray, notifications, background (issue 11) */
+#include "juice-autostart.h"
+#include "juice-background.h"
+#include "juice-notifier.h"
+#include "juice-tray.h"
+
 #define DEMO_SERIAL_NUMBER "DCABZ8A1B2C3D4E5"
+/* Demo of a second product (DELTA 2) */
+#define DEMO_DELTA_2_SERIAL_NUMBER "R331ZEB4ZE8A0123"
 
 struct _JuiceApplication
 {
@@ -29,6 +37,9 @@ struct _JuiceApplication
   JuiceSimDevice *sim;
   JuiceDevice    *demo_device;
   GListStore     *demo_devices;
+  /* Demo of a second product (DELTA 2) */
+  JuiceSimDevice *sim_delta_2;
+  JuiceDevice    *demo_delta_2;
   JuiceAccount   *account;
   GCancellable   *cancellable;
   char           *api_host;     /* --api-host, else the setting */
@@ -37,6 +48,12 @@ struct _JuiceApplication
 
   /* state */
   gboolean        demo;
+
+  /* Tray, notifications, background (issue 11) */
+  JuiceTray      *tray;
+  JuiceNotifier  *notifier;
+  gboolean        start_in_background;  /* --background: no window at the first activation */
+  gboolean        held;                 /* "run-in-background" holds the application */
 };
 
 G_DEFINE_FINAL_TYPE (JuiceApplication, juice_application, ADW_TYPE_APPLICATION)
@@ -49,8 +66,15 @@ static const GOptionEntry option_entries[] = {
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Also trust the certificate authorities in FILE"), N_("FILE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+  /* Tray, notifications, background (issue 11) */
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start without a window and keep watching the devices"), NULL },
   { NULL }
 };
+
+static void background_startup      (JuiceApplication *self);
+static void background_window_added (JuiceApplication *self,
+                                     JuiceWindow      *window);
 
 static JuiceWindow *
 get_window (JuiceApplication *self)
@@ -58,7 +82,10 @@ get_window (JuiceApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (juice_window_new (self, NULL));
+    {
+      window = GTK_WINDOW (juice_window_new (self, NULL));
+      background_window_added (self, JUICE_WINDOW (window));
+    }
 
   return JUICE_WINDOW (window);
 }
@@ -135,6 +162,17 @@ ensure_demo (JuiceApplication *self)
 
   self->demo_devices = g_list_store_new (JUICE_TYPE_DEVICE);
   g_list_store_append (self->demo_devices, self->demo_device);
+
+  /* A DELTA 2 next to it: Juice is not a one-device app. */
+  self->sim_delta_2 = juice_sim_device_new_for_profile (DEMO_DELTA_2_SERIAL_NUMBER,
+                                                        juice_device_profile_delta_2 ());
+  juice_sim_device_set_name (self->sim_delta_2, _("Demo DELTA 2"));
+  self->demo_delta_2 = juice_device_new (DEMO_DELTA_2_SERIAL_NUMBER, juice_device_profile_delta_2 ());
+  juice_device_set_product (self->demo_delta_2, "DELTA 2");
+  juice_sim_device_attach (self->sim_delta_2, self->demo_delta_2);
+  juice_sim_device_set_quota_int (self->sim_delta_2, "mppt.cfgAcEnabled", 1);
+  juice_sim_device_step (self->sim_delta_2, 1);
+  g_list_store_append (self->demo_devices, self->demo_delta_2);
   history_watch_model (self, G_LIST_MODEL (self->demo_devices));
 }
 
@@ -267,6 +305,7 @@ juice_application_handle_local_options (GApplication *app,
     }
 
   self->demo = g_variant_dict_contains (options, "demo");
+  self->start_in_background = g_variant_dict_contains (options, "background");
   if (g_variant_dict_lookup (options, "api-host", "&s", &api_host))
     self->api_host = g_strdup (api_host);
   if (g_variant_dict_lookup (options, "ca-file", "^&ay", &ca_file))
@@ -283,7 +322,10 @@ juice_application_activate (GApplication *app)
   gboolean first = gtk_application_get_active_window (GTK_APPLICATION (app)) == NULL;
 
   window = get_window (self);
-  gtk_window_present (GTK_WINDOW (window));
+  /* --background: the first activation starts everything but shows nothing;
+   * the window, made but not shown, keeps the application running. */
+  if (!(self->start_in_background && first))
+    gtk_window_present (GTK_WINDOW (window));
 
   if (!first)
     return;
@@ -299,6 +341,216 @@ juice_application_activate (GApplication *app)
   juice_window_show_loading (window);
   juice_credentials_lookup_async (self->api_host, self->cancellable, lookup_cb,
                                   g_object_ref (self));
+}
+
+/* Tray, notifications, background (issue 11) --------------------------- */
+
+/* Nothing is on screen: a command's failure is told by a notification. */
+static void
+on_tray_command_failed (JuiceTray        *tray,
+                        JuiceDevice      *device,
+                        const char       *message,
+                        JuiceApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL && gtk_widget_get_visible (GTK_WIDGET (window)))
+    {
+      juice_window_add_toast (JUICE_WINDOW (window), message);
+      return;
+    }
+
+  if (self->notifier != NULL)
+    juice_notifier_command_failed (self->notifier, device, message);
+}
+
+static void
+on_window_devices (JuiceWindow      *window,
+                   GParamSpec       *pspec,
+                   JuiceApplication *self)
+{
+  GListModel *devices = juice_window_get_devices (window);
+
+  if (self->tray != NULL)
+    juice_tray_set_devices (self->tray, devices);
+  if (self->notifier != NULL)
+    juice_notifier_set_devices (self->notifier, devices);
+}
+
+static void
+background_window_added (JuiceApplication *self,
+                         JuiceWindow      *window)
+{
+  /* Closing only hides the window while Juice runs in the background: the
+   * devices, the recording and the window's state stay. */
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "run-in-background", window, "hide-on-close",
+                     G_SETTINGS_BIND_GET);
+  g_signal_connect_object (window, "notify::devices", G_CALLBACK (on_window_devices), self, 0);
+}
+
+static void
+say (JuiceApplication *self,
+     const char       *message)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window != NULL)
+    juice_window_add_toast (JUICE_WINDOW (window), message);
+  else
+    g_warning ("%s", message);
+}
+
+static void
+hold (JuiceApplication *self,
+      gboolean          wanted)
+{
+  if (wanted == self->held)
+    return;
+
+  self->held = wanted;
+  if (wanted)
+    g_application_hold (G_APPLICATION (self));
+  else
+    g_application_release (G_APPLICATION (self));
+}
+
+static void
+background_allowed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(JuiceApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (juice_background_request_finish (result, &error))
+    {
+      hold (self, g_settings_get_boolean (self->settings, "run-in-background"));
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* A refusal is honoured: the switches go back off and say why. */
+  g_settings_set_boolean (self->settings, "run-in-background", FALSE);
+  g_settings_set_boolean (self->settings, "start-at-login", FALSE);
+  hold (self, FALSE);
+  say (self, error->message);
+}
+
+static void
+sync_background (JuiceApplication *self)
+{
+  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
+  const char *argv[] = { "juice", "--background", NULL };
+
+  if (!wanted || !juice_background_is_sandboxed ())
+    {
+      hold (self, wanted);
+      return;
+    }
+
+  /* In Flatpak the Background portal decides, and also writes the autostart entry. */
+  juice_background_request_async (g_settings_get_boolean (self->settings, "start-at-login"),
+                                  argv, self->cancellable, background_allowed_cb,
+                                  g_object_ref (self));
+}
+
+static char *
+own_command (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *in_path = g_find_program_in_path ("juice");
+
+  /* The installed juice by name, so that an update keeps the entry right. */
+  if (exe == NULL || (in_path != NULL && g_strcmp0 (in_path, exe) == 0))
+    return g_strdup ("juice");
+
+  return g_steal_pointer (&exe);
+}
+
+static void
+sync_autostart (JuiceApplication *self)
+{
+  gboolean wanted = g_settings_get_boolean (self->settings, "start-at-login");
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (juice_background_is_sandboxed ())
+    {
+      const char *argv[] = { "juice", "--background", NULL };
+
+      /* The sandbox cannot write the host's autostart folder: the portal does. */
+      juice_background_request_async (wanted, argv, self->cancellable, background_allowed_cb,
+                                      g_object_ref (self));
+      return;
+    }
+
+  if (wanted == juice_autostart_is_enabled ())
+    return;
+
+  command = own_command ();
+  if (!juice_autostart_set_enabled (wanted, command, &error))
+    say (self, error->message);
+}
+
+static void
+on_background_setting (GSettings        *settings,
+                       const char       *key,
+                       JuiceApplication *self)
+{
+  if (g_str_equal (key, "run-in-background"))
+    sync_background (self);
+  else if (g_str_equal (key, "start-at-login"))
+    sync_autostart (self);
+}
+
+static void
+background_startup (JuiceApplication *self)
+{
+  const char *icon_path = g_getenv ("JUICE_ICON_THEME_PATH");
+
+  self->notifier = juice_notifier_new (G_APPLICATION (self), self->settings);
+  self->tray = juice_tray_new (G_APPLICATION (self), icon_path);
+  if (self->tray != NULL)
+    g_signal_connect_object (self->tray, "command-failed", G_CALLBACK (on_tray_command_failed),
+                             self, 0);
+
+  g_signal_connect_object (self->settings, "changed::run-in-background",
+                           G_CALLBACK (on_background_setting), self, 0);
+  g_signal_connect_object (self->settings, "changed::start-at-login",
+                           G_CALLBACK (on_background_setting), self, 0);
+  sync_background (self);
+  /* In Flatpak the portal keeps the entry: nothing to put right at each start. */
+  if (!juice_background_is_sandboxed ())
+    sync_autostart (self);
+}
+
+static void
+show_device_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  JuiceApplication *self = user_data;
+  const char *serial_number = g_variant_get_string (parameter, NULL);
+  JuiceWindow *window = get_window (self);
+  GListModel *devices = juice_window_get_devices (window);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (devices == NULL)
+    return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (devices); i++)
+    {
+      g_autoptr(JuiceDevice) device = g_list_model_get_item (devices, i);
+
+      if (g_strcmp0 (juice_device_get_serial_number (device), serial_number) == 0)
+        {
+          juice_window_set_device (window, device);
+          return;
+        }
+    }
 }
 
 static void
@@ -327,6 +579,7 @@ juice_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
   sync_actions (self);
+  background_startup (self);
 }
 
 static void
@@ -346,12 +599,18 @@ juice_application_dispose (GObject *object)
 {
   JuiceApplication *self = (JuiceApplication *)object;
 
+  /* Tray, notifications, background (issue 11) */
+  g_clear_object (&self->tray);
+  g_clear_object (&self->notifier);
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->account);
   g_clear_object (&self->history);
   g_clear_object (&self->demo_devices);
   g_clear_object (&self->demo_device);
   g_clear_object (&self->sim);
+  g_clear_object (&self->demo_delta_2);
+  g_clear_object (&self->sim_delta_2);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->api_host, g_free);
@@ -471,6 +730,8 @@ quit_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  /* Tray, notifications, background (issue 11) */
+  { "show-device", show_device_action, "s" },
   { "about", about_action },
   { "preferences", preferences_action },
   { "demo", demo_action },

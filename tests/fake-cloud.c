@@ -20,6 +20,7 @@
 #include "fake-cloud.h"
 #include "juice-json.h"
 #include "juice-sign.h"
+#include "juice-command-builder.h"
 
 #define TIMESTAMP_WINDOW_MS (15 * 60 * 1000)
 #define HUGE_SIZE (17 * 1024 * 1024)
@@ -653,6 +654,23 @@ serve_quota_set (FakeCloud         *self,
       return;
     }
 
+  /* DELTA 2: {"id","version":"1.0","sn","moduleType","operateType","params"} */
+  if (json_object_has_member (body, "moduleType"))
+    {
+      g_autoptr(JsonObject) command = juice_command_unwrap (body);
+
+      if (command == NULL ||
+          !juice_json_node_get_int (json_object_get_member (body, "id"), &id) ||
+          g_strcmp0 (json_object_get_string_member_with_default (body, "version", NULL), "1.0") != 0 ||
+          juice_sim_device_get_profile (sim)->dialect != JUICE_COMMAND_DIALECT_OPERATE_TYPE ||
+          !juice_sim_device_get_online (sim) ||
+          juice_sim_device_handle_command (sim, NULL, command) != 0)
+        respond_error (record, message, "1008");
+      else
+        respond_data (record, message, NULL);
+      return;
+    }
+
   if (json_object_has_member (body, "params") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "params")))
     params = json_object_get_object_member (body, "params");
@@ -994,7 +1012,10 @@ fake_cloud_add_device (FakeCloud  *self,
                        const char *name,
                        const char *product)
 {
-  JuiceSimDevice *sim = juice_sim_device_new (serial_number);
+  const JuiceDeviceProfile *profile = juice_device_profile_for_product (product, serial_number);
+  JuiceSimDevice *sim = profile != NULL && profile->physics != NULL
+    ? juice_sim_device_new_for_profile (serial_number, profile)
+    : juice_sim_device_new (serial_number);
 
   /* Deterministic: no ticking, quick acknowledgement and effect. */
   g_object_set (sim,

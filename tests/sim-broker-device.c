@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "juice-command-builder.h"
+#include "juice-report-decoder.h"
 #include "juice-json.h"
 #include "sim-broker-device.h"
 
@@ -68,10 +70,22 @@ on_report (JuiceSimDevice  *sim,
            JsonObject      *params,
            SimBrokerDevice *self)
 {
-  g_autoptr(JsonObject) object = new_envelope (self);
+  const JuiceDeviceProfile *profile = juice_sim_device_get_profile (sim);
+  g_autoptr(GPtrArray) messages = NULL;
 
-  json_object_set_object_member (object, "params", json_object_ref (params));
-  publish_object (self, "quota", object);
+  if (profile->report_groups == NULL)
+    {
+      g_autoptr(JsonObject) object = new_envelope (self);
+
+      json_object_set_object_member (object, "params", json_object_ref (params));
+      publish_object (self, "quota", object);
+      return;
+    }
+
+  /* DELTA 2: one {"typeCode","params"} message per group, unprefixed keys */
+  messages = juice_report_encode (profile, params);
+  for (guint i = 0; i < messages->len; i++)
+    publish_object (self, "quota", g_ptr_array_index (messages, i));
 }
 
 static void
@@ -101,6 +115,21 @@ on_reply (JuiceSimDevice  *sim,
 
   if (command_id == NULL)
     return;
+
+  /* DELTA 2: the reply echoes the message's id, version, moduleType and
+   * operateType, with data.ack false for success. */
+  if ((params = g_hash_table_lookup (self->commands, command_id)) != NULL &&
+      json_object_has_member (params, "moduleType"))
+    {
+      g_autoptr(JsonObject) reply = juice_command_build_reply (params, ack == 0);
+
+      g_hash_table_remove (self->commands, command_id);
+      if (self->drop_replies)
+        self->n_dropped_replies++;
+      else
+        publish_object (self, "set_reply", reply);
+      return;
+    }
 
   number = g_ascii_strtoll (command_id, &end, 10);
   if (self->reply_id_as_number && end != command_id && *end == '\0')
@@ -159,6 +188,7 @@ on_message (JuiceMqtt       *mqtt,
 {
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *id = NULL;
+  g_autoptr(JsonObject) command = NULL;
   JsonObject *object;
   JsonNode *params;
   gsize length;
@@ -183,11 +213,18 @@ on_message (JuiceMqtt       *mqtt,
   g_clear_pointer (&self->last_command, json_object_unref);
   self->last_command = json_object_ref (object);
 
+  command = juice_command_unwrap (object);
+  if (command == NULL)
+    return;
+
+  /* The cmdSet dialect's reply wants the params, the operateType one the
+   * message. */
   if (id != NULL)
     g_hash_table_insert (self->commands, g_strdup (id),
-                         json_object_ref (json_node_get_object (params)));
+                         json_object_ref (juice_command_is_operate_type (command)
+                                            ? object : json_node_get_object (params)));
 
-  if (juice_sim_device_handle_command (self->sim, id, json_node_get_object (params)) < 0 &&
+  if (juice_sim_device_handle_command (self->sim, id, command) < 0 &&
       id != NULL)
     /* Offline: no answer will come. */
     g_hash_table_remove (self->commands, id);

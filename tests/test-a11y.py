@@ -285,6 +285,10 @@ def main():
             shown = wait_for(lambda: state(switcher, Atspi.StateType.CHECKED) or
                              state(switcher, Atspi.StateType.SELECTED))
             check(shown, "All Values is shown after its switcher button is pressed")
+            # The page is built after the switch: wait for its search entry
+            # (a loaded machine, and the demo's second device reporting
+            # meanwhile), then walk it once.
+            wait_for(lambda: find(window, Atspi.Role.ENTRY, "Search values"))
             nodes = check_names(window, "All Values")
             search = [n for n in nodes if n.reachable and n.name == "Search values"]
             check(search, "All Values has its search entry, named (%s)"

@@ -1448,6 +1448,119 @@ test_session (Fixture       *f,
   g_assert_cmpint (wrong->status, ==, 3);
 }
 
+/* Second products (DELTA 2): settings --product offline, set confirmed by
+ * its readback, the PUT body in the DELTA 2's dialect. */
+
+#define SN_DELTA_2 "R331ZEB4ZE8A0123"
+
+static JsonObject *
+sent_body (FakeCloud *fake)
+{
+  GPtrArray *requests = fake_cloud_get_requests (fake);
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      FakeCloudRequest *r = g_ptr_array_index (requests, i);
+      g_autoptr(JsonNode) body = NULL;
+
+      if (!g_str_equal (r->method, "PUT"))
+        continue;
+      body = json_from_string (r->body, NULL);
+      g_assert_nonnull (body);
+      return json_object_ref (json_node_get_object (body));
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_settings_product (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) unknown = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  run = run_ctl (f, &without_keys, "settings", "--product", "delta 2", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (count_lines (run->out), ==, 20);
+  g_assert_true (g_str_has_prefix (run->out, "ac-output "));
+  g_assert_nonnull (strstr (run->out, "\nbackup-reserve-level "));
+  g_assert_nonnull (strstr (run->out, "200..1200 W"));
+  g_assert_nonnull (strstr (run->out, "4000..10000 mA"));
+
+  json = run_ctl (f, &without_keys, "--json", "settings", "--product", "DELTA 2 Max", NULL);
+  g_assert_cmpint (json->status, ==, 0);
+  root = json_from_string (json->out, NULL);
+  g_assert_nonnull (root);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "product"), ==,
+                   "DELTA 2 Max");
+
+  unknown = run_ctl (f, &without_keys, "settings", "--product", "RIVER 2", NULL);
+  g_assert_cmpint (unknown->status, !=, 0);
+  g_assert_nonnull (strstr (unknown->err, "RIVER 2"));
+  g_assert_nonnull (strstr (unknown->err, "DELTA 2"));
+  /* no network needed */
+  g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
+}
+
+static void
+test_set_delta_2 (Fixture       *f,
+                  gconstpointer  data)
+{
+  JuiceSimDevice *sim = fake_cloud_add_device (f->fake, SN_DELTA_2, "Camper", "DELTA 2");
+  g_autoptr(Run) limit = NULL;
+  g_autoptr(Run) ac = NULL;
+  g_autoptr(Run) refused = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  JsonObject *params;
+  gint64 value = 0;
+
+  limit = run_ctl (f, &with_keys, "set", SN_DELTA_2, "charge-limit", "75", NULL);
+  g_assert_cmpint (limit->status, ==, 0);
+  g_assert_nonnull (strstr (limit->out, "charge-limit is now 75 %"));
+  g_assert_nonnull (strstr (limit->out, "confirmed"));
+  g_assert_true (juice_sim_device_get_quota_int (sim, "bms_emsStatus.maxChargeSoc", &value));
+  g_assert_cmpint (value, ==, 75);
+
+  /* {"id","version":"1.0","sn","moduleType":2,"operateType":"upsConfig","params":{"maxChgSoc":75}} */
+  body = sent_body (f->fake);
+  g_assert_cmpuint (json_object_get_size (body), ==, 6);
+  g_assert_true (json_object_get_int_member (body, "id") > 0);
+  g_assert_cmpstr (json_object_get_string_member (body, "version"), ==, "1.0");
+  g_assert_cmpstr (json_object_get_string_member (body, "sn"), ==, SN_DELTA_2);
+  g_assert_cmpint (json_object_get_int_member (body, "moduleType"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (body, "operateType"), ==, "upsConfig");
+  params = json_object_get_object_member (body, "params");
+  g_assert_cmpuint (json_object_get_size (params), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (params, "maxChgSoc"), ==, 75);
+  g_clear_pointer (&body, json_object_unref);
+
+  /* AC output: the keep-values go with it, the device applies only enabled */
+  fake_cloud_clear_requests (f->fake);
+  ac = run_ctl (f, &with_keys, "set", SN_DELTA_2, "ac-output", "on", NULL);
+  g_assert_cmpint (ac->status, ==, 0);
+  g_assert_nonnull (strstr (ac->out, "confirmed"));
+  g_assert_true (juice_sim_device_get_quota_int (sim, "mppt.cfgAcEnabled", &value));
+  g_assert_cmpint (value, ==, 1);
+  g_assert_true (juice_sim_device_get_quota_int (sim, "mppt.cfgAcXboost", &value));
+  g_assert_cmpint (value, ==, 1);
+  body = sent_body (f->fake);
+  g_assert_cmpint (json_object_get_int_member (body, "moduleType"), ==, 5);
+  params = json_object_get_object_member (body, "params");
+  g_assert_cmpint (json_object_get_int_member (params, "xboost"), ==, 255);
+  g_assert_cmpint (json_object_get_int_member (params, "out_voltage"), ==, G_GINT64_CONSTANT (4294967295));
+
+  /* A refusal by the device is reported, not taken for success. */
+  fake_cloud_clear_requests (f->fake);
+  juice_sim_device_set_refuse_commands (sim, TRUE);
+  refused = run_ctl (f, &with_keys, "set", SN_DELTA_2, "usb-output", "on", NULL);
+  g_assert_cmpint (refused->status, !=, 0);
+  g_assert_true (juice_sim_device_get_quota_int (sim, "pd.dcOutState", &value));
+  g_assert_cmpint (value, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1499,6 +1612,9 @@ main (int   argc,
   ADD ("login/input", test_login_input);
   ADD ("login/keyring", test_login_keyring);
   ADD ("login/no-echo", test_login_no_echo);
+  /* second products (DELTA 2) */
+  ADD ("settings/product", test_settings_product);
+  ADD ("set/delta-2", test_set_delta_2);
 #undef ADD
 
   ret = g_test_run ();

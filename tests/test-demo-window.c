@@ -466,6 +466,145 @@ test_formatting (void)
   g_assert_cmpstr (i, ==, "999 W");
 }
 
+/* Second products: the demo's DELTA Pro and DELTA 2 side by side; a DELTA 2
+ * setting changed from its page is confirmed by the device. */
+#define SN_DELTA_2 "R331ZEB4ZE8A0123"
+
+static gboolean
+is_row_of (GtkWidget     *widget,
+           gconstpointer  device)
+{
+  return JUICE_IS_DEVICE_ROW (widget) &&
+         juice_device_row_get_device (JUICE_DEVICE_ROW (widget)) == device;
+}
+
+static gboolean
+is_device_row (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return JUICE_IS_DEVICE_ROW (widget);
+}
+
+static void
+test_two_products (void)
+{
+  g_autoptr(JuiceSimDevice) sim = juice_sim_device_new (SN);
+  g_autoptr(JuiceDevice) device = juice_device_new (SN, juice_device_profile_delta_pro ());
+  const JuiceDeviceProfile *profile_2 = juice_device_profile_delta_2 ();
+  g_autoptr(JuiceSimDevice) sim_2 = juice_sim_device_new_for_profile (SN_DELTA_2, profile_2);
+  g_autoptr(JuiceDevice) device_2 = juice_device_new (SN_DELTA_2, profile_2);
+  g_autoptr(GListStore) devices = g_list_store_new (JUICE_TYPE_DEVICE);
+  GtkWidget *row, *control, *soc_label;
+  JuiceSettingRow *setting_row;
+  JuiceWindow *window;
+
+  g_object_set (sim, "report-interval-ms", 0, "time-of-day", 12.0, NULL);
+  g_object_set (sim_2, "report-interval-ms", 0, "ack-delay-ms", 30, "apply-delay-ms", 60,
+                "time-of-day", 12.0, NULL);
+  juice_sim_device_set_name (sim, "Demo DELTA Pro");
+  juice_sim_device_set_name (sim_2, "Demo DELTA 2");
+  juice_sim_device_attach (sim, device);
+  juice_sim_device_attach (sim_2, device_2);
+  g_list_store_append (devices, device);
+  g_list_store_append (devices, device_2);
+
+  window = juice_window_new (NULL, G_LIST_MODEL (devices));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 2600);
+  ui_present (GTK_WINDOW (window));
+
+  /* Both devices are listed. */
+  UI_WAIT_UNTIL (ui_count (GTK_WIDGET (window), is_device_row, NULL) == 2);
+  g_assert_nonnull (ui_find (GTK_WIDGET (window), is_label_with, "Demo DELTA 2"));
+  g_assert_nonnull (ui_find (GTK_WIDGET (window), is_label_with, "Demo DELTA Pro"));
+
+  /* The DELTA 2's page: its charge, its settings from its profile. */
+  row = ui_find (GTK_WIDGET (window), is_row_of, device_2);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "activate");
+  g_assert_true (juice_window_get_device (window) == device_2);
+  soc_label = ui_find_by_css_class (GTK_WIDGET (window), "juice-soc");
+  wait_for_label (soc_label, "46 %");
+  UI_WAIT_UNTIL (ui_count (GTK_WIDGET (window), is_setting_row, NULL) == profile_2->n_settings);
+  /* no DELTA Pro setting on it */
+  g_assert_null (find_setting_row (GTK_WIDGET (window), "pv-charging-type"));
+
+  /* USB outputs on: the DELTA 2 takes dcOutCfg and reports pd.dcOutState. */
+  setting_row = find_setting_row (GTK_WIDGET (window), "usb-output");
+  g_assert_nonnull (setting_row);
+  control = juice_setting_row_get_control (setting_row);
+  g_assert_true (GTK_IS_SWITCH (control));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (control)));
+  gtk_switch_set_active (GTK_SWITCH (control), TRUE);
+  g_assert_true (juice_setting_row_get_pending (setting_row));
+  wait_until_applied (device_2, sim_2, "usb-output", "pd.dcOutState", 1);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (control)));
+
+  /* The charge limit scale, module 2. */
+  setting_row = find_setting_row (GTK_WIDGET (window), "charge-limit");
+  control = juice_setting_row_get_control (setting_row);
+  g_assert_true (GTK_IS_SCALE (control));
+  gtk_range_set_value (GTK_RANGE (control), 90);
+  wait_until_applied (device_2, sim_2, "charge-limit", "bms_emsStatus.maxChargeSoc", 90);
+
+  ui_save_screenshot (GTK_WIDGET (window), "demo-two-products.png");
+
+  /* Back to the DELTA Pro: its own settings again. */
+  row = ui_find (GTK_WIDGET (window), is_row_of, device);
+  g_signal_emit_by_name (row, "activate");
+  UI_WAIT_UNTIL (find_setting_row (GTK_WIDGET (window), "pv-charging-type") != NULL);
+  g_assert_null (find_setting_row (GTK_WIDGET (window), "usb-output"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&devices);
+  ui_wait_sole_owner (device);
+  ui_wait_sole_owner (sim);
+  ui_wait_sole_owner (device_2);
+  ui_wait_sole_owner (sim_2);
+  g_assert_finalize_object (g_steal_pointer (&device));
+  g_assert_finalize_object (g_steal_pointer (&sim));
+  g_assert_finalize_object (g_steal_pointer (&device_2));
+  g_assert_finalize_object (g_steal_pointer (&sim_2));
+}
+
+/* A product without a profile: every value, generically labelled, no
+ * settings, and a line that says Juice cannot control it yet. */
+static void
+test_unknown_product (void)
+{
+  g_autoptr(JuiceDevice) device = juice_device_new ("R601ZEB4XE1A2345", NULL);
+  JuiceWindow *window;
+  GtkWidget *line;
+
+  juice_device_set_product (device, "RIVER 2");
+  g_assert_cmpint (juice_device_apply_report_bytes (device,
+                                                    "{\"typeCode\":\"pdStatus\",\"params\":"
+                                                    "{\"soc\":64,\"wattsOutSum\":12}}", -1, NULL), ==, 2);
+  g_assert_cmpint (juice_device_apply_report_bytes (device, "{\"params\":{\"pd.soc\":64}}",
+                                                    -1, NULL), ==, 1);
+
+  window = new_window (device);
+  ui_present (GTK_WINDOW (window));
+
+  wait_for_label (ui_find_by_css_class (GTK_WIDGET (window), "juice-soc"), "64 %");
+  UI_WAIT_UNTIL ((line = ui_find (GTK_WIDGET (window), is_label_with, "not support")) != NULL &&
+                 gtk_widget_get_mapped (line));
+  g_assert_cmpuint (ui_count (GTK_WIDGET (window), is_setting_row, NULL), ==, 0);
+
+  /* All Values lists what it sent, under the keys it used. */
+  {
+    JuiceValuesPage *page = JUICE_VALUES_PAGE (ui_find_by_type (GTK_WIDGET (window),
+                                                                JUICE_TYPE_VALUES_PAGE));
+
+    g_assert_nonnull (page);
+    g_assert_cmpuint (juice_device_get_n_quotas (device), ==, 3);
+  }
+  ui_save_screenshot (GTK_WIDGET (window), "unknown-product.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_wait_sole_owner (device);
+  g_assert_finalize_object (g_steal_pointer (&device));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -487,6 +626,8 @@ main (int   argc,
   g_test_add_func ("/juice/ui/demo-window/all-values", test_all_values);
   g_test_add_func ("/juice/ui/demo-window/preferences-and-dark", test_preferences_and_dark);
   g_test_add_func ("/juice/ui/demo-window/keyboard", test_keyboard);
+  g_test_add_func ("/juice/ui/demo-window/two-products", test_two_products);
+  g_test_add_func ("/juice/ui/demo-window/unknown-product", test_unknown_product);
 
   return g_test_run ();
 }

@@ -1042,7 +1042,8 @@ test_for_product (void)
 
   g_assert_null (juice_device_profile_for_product (NULL, NULL));
   g_assert_null (juice_device_profile_for_product ("RIVER 2", "R601ZEB4XE1A2345"));
-  g_assert_null (juice_device_profile_for_product ("DELTA 2", NULL));
+  /* DELTA 2 has a profile of its own now: test-profile-delta-2.c */
+  g_assert_true (juice_device_profile_for_product ("DELTA 2", NULL) == juice_device_profile_delta_2 ());
   g_assert_null (juice_device_profile_for_product ("DELTA Pro 3", "MR51ZAS4PG0A1234"));
   g_assert_null (juice_device_profile_for_product ("DELTA Pro Ultra", "Y711ZAB4XE1A2345"));
   g_assert_null (juice_device_profile_for_product ("", "DCA"));

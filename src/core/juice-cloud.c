@@ -22,6 +22,7 @@
 
 #include "juice-cloud.h"
 #include "juice-cloud-private.h"
+#include "juice-command-builder.h"
 #include "juice-json.h"
 #include "juice-sign.h"
 #include "juice-tls-database.h"
@@ -1264,9 +1265,8 @@ juice_cloud_set_quota_async (JuiceCloud          *self,
   g_return_if_fail (params != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  envelope = json_object_new ();
-  json_object_set_string_member (envelope, "sn", serial_number);
-  json_object_set_object_member (envelope, "params", json_object_ref (params));
+  /* The product's dialect decides the body: juice-command-builder.h */
+  envelope = juice_command_wrap_http (params, serial_number, g_random_int_range (1, G_MAXINT32));
   body = json_node_init_object (json_node_alloc (), envelope);
 
   juice_cloud_call (self, SOUP_METHOD_PUT, "/iot-open/sign/device/quota", NULL, body, FALSE,

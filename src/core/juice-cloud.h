@@ -128,7 +128,8 @@ JsonObject              *juice_cloud_get_quotas_finish        (JuiceCloud       
                                                                GAsyncResult         *result,
                                                                GError              **error);
 
-/* Sends {"cmdSet":..,"id":..,...}. TRUE means EcoFlow queued the command, not
+/* Sends a command (juice-command-builder.h: {"cmdSet":..,"id":..,...}, or
+ * {"moduleType","operateType","params"} for a DELTA 2). TRUE means EcoFlow queued the command, not
  * that the device applied it: confirm by reading the setting back. A set is
  * never sent twice unless the first attempt surely did not reach the server. */
 void                     juice_cloud_set_quota_async          (JuiceCloud           *self,

@@ -136,7 +136,42 @@ typedef const JuiceDeviceProfile *(*ProfileGetter) (void);
 
 static const ProfileGetter known_profiles[] = {
   juice_device_profile_delta_pro,
+  /* second products: a profile table and its line here */
+  juice_device_profile_delta_2,
+  juice_device_profile_delta_2_max,
 };
+
+const JuiceDeviceProfile * const *
+juice_device_profile_list (void)
+{
+  static const JuiceDeviceProfile *list[G_N_ELEMENTS (known_profiles) + 1];
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (known_profiles); i++)
+        list[i] = known_profiles[i] ();
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return list;
+}
+
+const JuiceDeviceProfile *
+juice_device_profile_lookup (const char *product)
+{
+  g_return_val_if_fail (product != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (known_profiles); i++)
+    {
+      const JuiceDeviceProfile *profile = known_profiles[i] ();
+
+      if (g_ascii_strcasecmp (profile->product, product) == 0)
+        return profile;
+    }
+
+  return NULL;
+}
 
 static gboolean
 is_ascii_word_char (char c)
@@ -221,6 +256,7 @@ juice_unit_symbol (JuiceUnit unit)
     case JUICE_UNIT_SECOND:             return "s";
     case JUICE_UNIT_MINUTE:             return "min";
     case JUICE_UNIT_DBM:                return "dBm";
+    case JUICE_UNIT_MILLIAMPERE:        return "mA";
     case N_JUICE_UNITS:
     default:
       break;
@@ -579,65 +615,6 @@ juice_setting_info_parse_value (const JuiceSettingInfo  *setting,
   return TRUE;
 }
 
-/**
- * juice_setting_info_build_command:
- * @companion: (nullable): the companion's readback, %NULL when unknown
- *
- * AC output and X-Boost share command 66, and the device applies both of
- * its parameters: whatever goes in the companion's place is a change too.
- * So the companion is resent exactly as the device reports it when that is
- * a plain 0 or 1. Any other readback (0xff, "ignored" on the API page, or
- * one not known yet) must not be guessed at: the old `other ? 1 : 0` turned
- * X-Boost on when AC output was toggled on a device reporting 0xff. Then the
- * documented "leave it as it is" value goes out (X-Boost: 0xff); a companion
- * without one (AC output has none) is an error rather than a guess.
- *
- * Returns: (transfer full): the params, or %NULL with @error set.
- */
-JsonObject *
-juice_setting_info_build_command (const JuiceSettingInfo  *setting,
-                                  gint64                   value,
-                                  const gint64            *companion,
-                                  GError                 **error)
-{
-  g_autoptr(JsonObject) params = NULL;
-
-  g_return_val_if_fail (setting != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!juice_setting_info_validate (setting, value, error))
-    return NULL;
-
-  params = json_object_new ();
-  json_object_set_int_member (params, "cmdSet", setting->cmd_set);
-  json_object_set_int_member (params, "id", setting->cmd_id);
-  json_object_set_int_member (params, setting->param, value);
-
-  if (setting->companion_param != NULL)
-    {
-      /* Both companions are on/off switches: 0 and 1 are all they hold. */
-      if (companion != NULL && (*companion == 0 || *companion == 1))
-        json_object_set_int_member (params, setting->companion_param, *companion);
-      else if (setting->has_companion_keep)
-        json_object_set_int_member (params, setting->companion_param, setting->companion_keep);
-      else
-        {
-          if (companion != NULL)
-            g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
-                         _("%s reports %" G_GINT64_FORMAT ", which cannot be sent back "
-                           "unchanged with %s"),
-                         setting->companion_key, *companion, setting->name);
-          else
-            g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_INVALID_VALUE,
-                         _("The current value of %s is not known yet"),
-                         setting->companion_key);
-          return NULL;
-        }
-    }
-
-  return g_steal_pointer (&params);
-}
-
 /* The inverse of parse_value: "on", "80 %", "auto", "5m". Values outside the
  * profile (a readback the phone app set) come out as plain numbers. */
 char *
@@ -696,6 +673,7 @@ quota_decimals (const JuiceQuotaInfo *info,
     case JUICE_UNIT_MINUTE:
     case JUICE_UNIT_DBM:
     case JUICE_UNIT_HERTZ:
+    case JUICE_UNIT_MILLIAMPERE:
       return 0;
 
     case JUICE_UNIT_PERCENT:

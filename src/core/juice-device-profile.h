@@ -35,6 +35,8 @@ typedef enum
   JUICE_UNIT_SECOND,
   JUICE_UNIT_MINUTE,
   JUICE_UNIT_DBM,
+  /* second products (DELTA 2) */
+  JUICE_UNIT_MILLIAMPERE,
   N_JUICE_UNITS
 } JuiceUnit;
 
@@ -86,6 +88,38 @@ typedef struct
   const char *nick;       /* machine name for juice-ctl ("auto", "mppt"), may be NULL */
 } JuiceEnumValue;
 
+/* A field a command always carries with a value of its own. Lists end with
+ * an entry whose param is NULL. */
+typedef struct
+{
+  const char *param;
+  gint64      value;
+} JuiceCommandField;
+
+/* How the product's commands are shaped (juice-command-builder.h). */
+typedef enum
+{
+  JUICE_COMMAND_DIALECT_CMD_SET,       /* params.cmdSet 32 + params.id (DELTA Pro) */
+  JUICE_COMMAND_DIALECT_OPERATE_TYPE,  /* moduleType + operateType at the top (DELTA 2) */
+} JuiceCommandDialect;
+
+/* A group of an MQTT quota message {"typeCode":"pdStatus","params":{...}}
+ * and the prefix its unprefixed keys take ("pd."). Lists end with NULL. */
+typedef struct
+{
+  const char *type_code;
+  const char *prefix;
+} JuiceReportGroup;
+
+/* What the simulator needs to play the product. */
+typedef struct
+{
+  const char *fixture;         /* resource path of a quota/all body */
+  double      pack_wh;         /* one battery */
+  double      solar_peak_w;
+  double      ac_volts;        /* output voltage of the fixture's region */
+} JuiceProfilePhysics;
+
 typedef struct
 {
   const char           *key;          /* as the API page spells it: "pd.soc" */
@@ -128,6 +162,16 @@ typedef struct
   JuiceUnit             unit;
   const JuiceEnumValue *options;       /* CHOICE: every allowed value; RANGE: extra allowed values (128 = automatic) */
   gboolean              inverted;      /* SWITCH: "on" is wire value 0 (beep: 0 normal, 1 quiet) */
+  /* The operateType dialect (DELTA 2; juice-command-builder.h): the command
+   * is chosen by a top-level moduleType and operateType, not cmd_set/cmd_id. */
+  int                   module_type;   /* 1 PD, 2 BMS/EMS, 3 inverter, 5 MPPT */
+  const char           *operate_type;  /* "acOutCfg"; NULL: the cmdSet dialect */
+  /* Fields the command needs that the user does not choose: sent as they are
+   * (DELTA 2 acOutCfg's keep-values, lcdCfg's brightness). */
+  const JuiceCommandField *fixed;
+  /* Largest companion readback resent as it is (0 means 1: an on/off
+   * companion); larger ones take companion_keep or fail. */
+  gint64                companion_max;
 } JuiceSettingInfo;
 
 typedef struct
@@ -138,9 +182,26 @@ typedef struct
   guint                   n_quotas;
   const JuiceSettingInfo *settings;
   guint                   n_settings;
+  /* Second products: everything below may be left 0 for a DELTA Pro-like one. */
+  JuiceCommandDialect     dialect;
+  const JuiceReportGroup *report_groups;  /* typeCode groups, or NULL: flat keys */
+  /* Keys of the headline properties; NULL: pd.soc, pd.wattsInSum,
+   * pd.wattsOutSum, pd.remainTime. */
+  const char             *headline_soc;
+  const char             *headline_watts_in;
+  const char             *headline_watts_out;
+  const char             *headline_remain;
+  const JuiceProfilePhysics *physics;
 } JuiceDeviceProfile;
 
 const JuiceDeviceProfile *juice_device_profile_delta_pro        (void);
+/* DELTA 2 (SN R331) and DELTA 2 Max (R351): juice-device-profile-delta-2.c */
+const JuiceDeviceProfile *juice_device_profile_delta_2          (void);
+const JuiceDeviceProfile *juice_device_profile_delta_2_max      (void);
+/* Every known profile, NULL-terminated, for juice-ctl settings --product. */
+const JuiceDeviceProfile * const *juice_device_profile_list     (void);
+/* A known profile by its product name (any case), or NULL. */
+const JuiceDeviceProfile *juice_device_profile_lookup           (const char               *product);
 const JuiceDeviceProfile *juice_device_profile_for_product      (const char               *product_name,
                                                                  const char               *serial_number);
 const JuiceQuotaInfo     *juice_device_profile_lookup_quota     (const JuiceDeviceProfile *profile,
@@ -160,10 +221,12 @@ gboolean                  juice_setting_info_parse_value        (const JuiceSett
                                                                  GError                  **error);
 char                     *juice_setting_info_format_value       (const JuiceSettingInfo   *setting,
                                                                  gint64                    value);
-/* The one place a command's params are made (app, juice-ctl, tests):
- * {"cmdSet", "id", param: @value} plus, for a setting that shares its
- * command, the companion resent as the device reports it (@companion, or
- * NULL when unknown). A setting never changes its companion: see the
+/* The one place a command is made (app, juice-ctl, simulator tests), in
+ * juice-command-builder.c: the cmdSet dialect gives {"cmdSet", "id",
+ * param: @value}, the operateType dialect {"moduleType", "operateType",
+ * "params": {param: @value, fixed fields}}; for a setting that shares its
+ * command, the companion is resent as the device reports it (@companion,
+ * or NULL when unknown). A setting never changes its companion: see the
  * function's comment. */
 JsonObject               *juice_setting_info_build_command      (const JuiceSettingInfo   *setting,
                                                                  gint64                    value,

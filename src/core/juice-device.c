@@ -14,6 +14,7 @@
 #include "juice-device.h"
 #include "juice-error.h"
 #include "juice-json.h"
+#include "juice-report-decoder.h"
 
 #define MAX_REPORT_BYTES     (1024 * 1024)
 #define MAX_REPORT_DEPTH     32
@@ -741,8 +742,22 @@ update_int (JuiceDevice *self,
 /* Headline properties come from a handful of keys; compare by pointer to the
  * profile's strings is not possible for unknown profiles, so by name. */
 static guint
-headline_for_key (const char *key)
+headline_for_key (const JuiceDeviceProfile *profile,
+                  const char               *key)
 {
+  if (profile != NULL && profile->headline_soc != NULL)
+    {
+      if (g_ascii_strcasecmp (key, profile->headline_soc) == 0)
+        return HEADLINE_SOC;
+      if (g_ascii_strcasecmp (key, profile->headline_watts_in) == 0)
+        return HEADLINE_WATTS_IN;
+      if (g_ascii_strcasecmp (key, profile->headline_watts_out) == 0)
+        return HEADLINE_WATTS_OUT;
+      if (g_ascii_strcasecmp (key, profile->headline_remain) == 0)
+        return HEADLINE_REMAIN;
+      return HEADLINE_NONE;
+    }
+
   if (g_ascii_strncasecmp (key, "pd.", 3) != 0)
     return HEADLINE_NONE;
 
@@ -857,7 +872,7 @@ apply_member (JuiceDevice *self,
       entry->raw_key = g_strdup (raw_key);
       entry->info = info;
       entry->key = info != NULL ? info->key : entry->raw_key;
-      entry->headline = headline_for_key (entry->key);
+      entry->headline = headline_for_key (self->profile, entry->key);
       /* Profile keys are a bounded set of static strings: safe to intern. */
       if (info != NULL)
         entry->detail = g_quark_from_static_string (info->key);
@@ -971,8 +986,19 @@ juice_device_parse_report (JuiceDevice  *self,
       return NULL;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (root) && json_object_has_member (json_node_get_object (root), "params"))
-    return json_node_ref (json_object_get_member (json_node_get_object (root), "params"));
+  /* Flat params, or typeCode groups mapped to prefixes by the profile. */
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *decoded = juice_report_decode (self->profile, root);
+
+      if (decoded == NULL)
+        {
+          self->n_rejected++;
+          g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                               "Report has a malformed typeCode");
+        }
+      return decoded;
+    }
 
   return g_steal_pointer (&root);
 }

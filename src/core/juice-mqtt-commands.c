@@ -14,6 +14,7 @@
 #include "juice-error.h"
 #include "juice-json.h"
 #include "juice-mqtt-private.h"
+#include "juice-command-builder.h"
 
 #define MAX_REPLY_LENGTH        (64 * 1024)
 #define MAX_REPLY_DEPTH         16
@@ -199,9 +200,13 @@ _juice_mqtt_parse_reply (const char     *bytes,
   if (data != NULL && JSON_NODE_HOLDS_OBJECT (data) &&
       json_object_has_member (json_node_get_object (data), "ack"))
     {
+      JsonNode *ack_node = json_object_get_member (json_node_get_object (data), "ack");
+
       reply->has_ack = TRUE;
-      if (!juice_json_node_get_int (json_object_get_member (json_node_get_object (data), "ack"),
-                                    &reply->ack))
+      /* A DELTA 2 answers "ack": false for success, true for a refusal. */
+      if (JSON_NODE_HOLDS_VALUE (ack_node) && json_node_get_value_type (ack_node) == G_TYPE_BOOLEAN)
+        reply->ack = json_node_get_boolean (ack_node) ? 1 : 0;
+      else if (!juice_json_node_get_int (ack_node, &reply->ack))
         reply->ack = -1;
     }
 
@@ -280,16 +285,12 @@ new_command_id (JuiceMqtt *self)
 
 static char *
 build_command (const char *id,
-               JsonObject *params)
+               JsonObject *command)
 {
-  g_autoptr(JsonObject) root = json_object_new ();
+  /* The product's dialect decides the message: juice-command-builder.h */
+  g_autoptr(JsonObject) root = juice_command_wrap_mqtt (command, id, g_get_real_time () / 1000);
   g_autoptr(JsonNode) node = json_node_alloc ();
 
-  json_object_set_string_member (root, "id", id);
-  json_object_set_string_member (root, "version", "1.0");
-  json_object_set_string_member (root, "operateType", "TCP");
-  json_object_set_int_member (root, "timestamp", g_get_real_time () / 1000);
-  json_object_set_object_member (root, "params", json_object_ref (params));
   json_node_init_object (node, root);
 
   return json_to_string (node, FALSE);

@@ -283,6 +283,7 @@ juice_quota_format_value (const JuiceQuotaInfo *info,
     case JUICE_UNIT_WATT:
     case JUICE_UNIT_HERTZ:
     case JUICE_UNIT_DBM:
+    case JUICE_UNIT_MILLIAMPERE:
       return format_number (value, 0, juice_unit_symbol (info->unit));
 
     case JUICE_UNIT_PERCENT:

@@ -18,6 +18,7 @@
 #include "juice-error.h"
 #include "juice-json.h"
 #include "juice-sim-device.h"
+#include "juice-sim-private.h"
 #include "juice-transport.h"
 
 #define FIXTURE_RESOURCE    "/io/github/juicepower/Juice/core/delta-pro-quota-all.json"
@@ -86,6 +87,7 @@ struct _JuiceSimDevice
   GRand      *rand;
   GMainContext *context;     /* where the sim was made: its timers run there */
   GSource    *tick;
+  const JuiceDeviceProfile *profile;  /* NULL: the DELTA Pro below */
 
   /* state */
   double      soc;           /* exact state of charge, percent */
@@ -233,7 +235,10 @@ load_fixture (JuiceSimDevice *self)
   gsize len;
   const char *text;
 
-  bytes = g_resource_lookup_data (juice_core_get_resource (), FIXTURE_RESOURCE, 0, &error);
+  bytes = g_resource_lookup_data (juice_core_get_resource (),
+                                  self->profile && self->profile->physics
+                                    ? self->profile->physics->fixture : FIXTURE_RESOURCE,
+                                  0, &error);
   g_assert_no_error (error);
 
   text = g_bytes_get_data (bytes, &len);
@@ -306,6 +311,12 @@ simulate (JuiceSimDevice *self,
   gboolean ac_on, car_on;
 
   self->elapsed += dt;
+  if (self->profile != NULL)
+    {
+      /* Second products: juice-sim-delta-2.c */
+      _juice_sim_delta_2_simulate (self, &self->soc, &self->solar_wh, &self->ac_out_wh, dt);
+      return;
+    }
   hour = hour_of_day (self);
 
   /* Solar follows a half sine between 6:00 and 18:00. */
@@ -514,7 +525,10 @@ apply_cb (gpointer user_data)
   g_hash_table_steal (self->timers, g_main_current_source ());
   g_source_unref (g_main_current_source ());
 
-  for (guint i = 0; i < G_N_ELEMENTS (sim_params); i++)
+  if (self->profile != NULL)
+    _juice_sim_delta_2_apply (self, command->params);
+
+  for (guint i = 0; self->profile == NULL && i < G_N_ELEMENTS (sim_params); i++)
     {
       gint64 v;
 
@@ -552,6 +566,10 @@ check_command (JuiceSimDevice *self,
 {
   gint64 cmd_set, id;
   guint n_known = 0, n_given = 0;
+
+  /* Each product takes its own dialect only. */
+  if (self->profile != NULL)
+    return _juice_sim_delta_2_check (params);
 
   if (!juice_json_node_get_int (json_object_get_member (params, "cmdSet"), &cmd_set) ||
       !juice_json_node_get_int (json_object_get_member (params, "id"), &id) ||
@@ -926,6 +944,84 @@ juice_sim_device_set_quota_int (JuiceSimDevice *self,
     self->soc = value;
 
   set_int (self, key, value);
+}
+
+JuiceSimDevice *
+juice_sim_device_new_for_profile (const char               *serial_number,
+                                  const JuiceDeviceProfile *profile)
+{
+  JuiceSimDevice *self;
+
+  g_return_val_if_fail (serial_number != NULL, NULL);
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  if (profile == juice_device_profile_delta_pro ())
+    return juice_sim_device_new (serial_number);
+
+  g_return_val_if_fail (profile->physics != NULL, NULL);
+
+  self = g_object_new (JUICE_TYPE_SIM_DEVICE,
+                       "serial-number", serial_number,
+                       "name", profile->product,
+                       NULL);
+
+  /* Start again from the product's own state. */
+  self->profile = profile;
+  g_hash_table_remove_all (self->dirty);
+  g_hash_table_remove_all (self->state);
+  load_fixture (self);
+  self->soc = get_int (self, "pd.soc", 50) + 0.5;
+  self->solar_wh = get_int (self, "pd.chgSunPower", 0);
+  self->ac_out_wh = get_int (self, "pd.dsgPowerAC", 0);
+  g_hash_table_remove_all (self->dirty);
+
+  return self;
+}
+
+const JuiceDeviceProfile *
+juice_sim_device_get_profile (JuiceSimDevice *self)
+{
+  g_return_val_if_fail (JUICE_IS_SIM_DEVICE (self), NULL);
+
+  return self->profile != NULL ? self->profile : juice_device_profile_delta_pro ();
+}
+
+/* For the second products' files (juice-sim-private.h). */
+gint64
+_juice_sim_device_get_int (JuiceSimDevice *self,
+                           const char     *key,
+                           gint64          fallback)
+{
+  return get_int (self, key, fallback);
+}
+
+void
+_juice_sim_device_set_int (JuiceSimDevice *self,
+                           const char     *key,
+                           gint64          v)
+{
+  set_int (self, key, v);
+}
+
+void
+_juice_sim_device_set_double (JuiceSimDevice *self,
+                              const char     *key,
+                              double          v)
+{
+  set_double (self, key, v);
+}
+
+double
+_juice_sim_device_hour (JuiceSimDevice *self)
+{
+  return hour_of_day (self);
+}
+
+double
+_juice_sim_device_noise (JuiceSimDevice *self,
+                         double          amplitude)
+{
+  return noise (self, amplitude);
 }
 
 int

@@ -1,4 +1,4 @@
-/* juice-sim-device.h: an in-process DELTA Pro
+/* juice-sim-device.h: an in-process DELTA Pro (or DELTA 2: juice-sim-delta-2.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+
+#include "juice-device-profile.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +36,12 @@ G_DECLARE_FINAL_TYPE (JuiceSimDevice, juice_sim_device, JUICE, SIM_DEVICE, GObje
  */
 
 JuiceSimDevice *juice_sim_device_new                (const char          *serial_number);
+/* A simulated @profile product: the DELTA Pro, or one whose profile has
+ * physics (DELTA 2: its fixture, its operateType commands). Its "report"
+ * signal carries flat keys too; juice_report_encode() groups them. */
+JuiceSimDevice *juice_sim_device_new_for_profile    (const char               *serial_number,
+                                                     const JuiceDeviceProfile *profile);
+const JuiceDeviceProfile *juice_sim_device_get_profile (JuiceSimDevice    *self);
 const char     *juice_sim_device_get_serial_number  (JuiceSimDevice      *self);
 const char     *juice_sim_device_get_name           (JuiceSimDevice      *self);
 void            juice_sim_device_set_name           (JuiceSimDevice      *self,
@@ -55,7 +63,8 @@ void            juice_sim_device_set_quota_int      (JuiceSimDevice      *self,
                                                      const char          *key,
                                                      gint64               value);
 
-/* Checks and queues a command ({"cmdSet":32,"id":N,...}). Returns the ack the
+/* Checks and queues a command ({"cmdSet":32,"id":N,...}; a DELTA 2 sim takes
+ * {"moduleType","operateType","params"} only). Returns the ack the
  * device will send: 0 accepted, 1 refused (unknown id, missing parameter, out
  * of range). The "reply" signal carries it after ack-delay-ms; an accepted
  * command changes the state and is reported after apply-delay-ms.

@@ -18,7 +18,8 @@ struct _JuiceTransportInterface
 {
   GTypeInterface parent_iface;
 
-  /* Sends one command ({"cmdSet":32,"id":N,...}) to the device with
+  /* Sends one command ({"cmdSet":32,"id":N,...}, or the operateType dialect
+   * of juice-command-builder.h) to the device with
    * @serial_number. Completes when the device (or the cloud) accepted it:
    * TRUE for ack 0 / code "0", a JUICE_DEVICE_ERROR otherwise. Acceptance is
    * not confirmation: the device confirms by reporting the readback key. */

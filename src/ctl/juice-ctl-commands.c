@@ -353,16 +353,32 @@ juice_ctl_settings (JuiceCtl  *ctl,
                     char     **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *product = NULL;
   const JuiceDeviceProfile *profile = juice_device_profile_delta_pro ();
+  GOptionEntry entries[] = {
+    { "product", 0, 0, G_OPTION_ARG_STRING, &product,
+      N_("The product whose settings to list (default: DELTA Pro)"), N_("NAME") },
+    { NULL }
+  };
 
   if (!juice_ctl_parse_options (ctl, &argv, "",
                                 _("List the settings “juice-ctl set” changes and the values "
-                                  "they take."),
-                                NULL, &error))
+                                  "they take, without contacting anyone."),
+                                entries, &error))
     return juice_ctl_usage ("%s", error->message);
 
   if (g_strv_length (argv) != 1)
     return juice_ctl_usage (_("“settings” takes no arguments."));
+
+  /* Offline: a product name, any case. */
+  if (product != NULL && !(profile = juice_device_profile_lookup (product)))
+    {
+      g_autoptr(GString) known = g_string_new (NULL);
+
+      for (const JuiceDeviceProfile * const *p = juice_device_profile_list (); *p != NULL; p++)
+        g_string_append_printf (known, "%s“%s”", known->len > 0 ? ", " : "", (*p)->product);
+      return juice_ctl_usage (_("Unknown product “%s”: known are %s."), product, known->str);
+    }
 
   if (ctl->json)
     {

@@ -16,6 +16,7 @@
 #include "juice-error.h"
 #include "juice-json.h"
 #include "juice-mqtt.h"
+#include "juice-report-decoder.h"
 
 #define CONNECT_WAIT_S     10
 #define COMMAND_TIMEOUT_MS 10000
@@ -95,6 +96,7 @@ typedef struct
   gint64        wanted;
   GCancellable *command;     /* the wait for set_reply */
   gboolean      seen;        /* a report showed the wanted value */
+  const JuiceDeviceProfile *profile;  /* how its reports are shaped; may be NULL */
 } ReportWatch;
 
 #define MAX_REPORT_BYTES (64 * 1024)
@@ -108,8 +110,9 @@ on_report (JuiceMqtt   *mqtt,
            ReportWatch *watch)
 {
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) params = NULL;
   JsonObjectIter iter;
-  JsonNode *params, *node;
+  JsonNode *node;
   const char *member;
   gsize len;
   const char *data = g_bytes_get_data (payload, &len);
@@ -117,7 +120,7 @@ on_report (JuiceMqtt   *mqtt,
   if (!g_str_has_suffix (topic, "/quota") ||
       !(root = juice_json_parse (data ? data : "", len, MAX_REPORT_BYTES, 8, NULL)) ||
       !JSON_NODE_HOLDS_OBJECT (root) ||
-      !(params = json_object_get_member (json_node_get_object (root), "params")) ||
+      !(params = juice_report_decode (watch->profile, root)) ||
       !JSON_NODE_HOLDS_OBJECT (params))
     return;
 
@@ -171,7 +174,8 @@ juice_ctl_send_over_mqtt (JuiceCtl     *ctl,
 {
   g_autoptr(GCancellable) command = g_cancellable_new ();
   g_autofree char *quota_topic = NULL;
-  ReportWatch report = { readback_key, wanted, command, FALSE };
+  ReportWatch report = { readback_key, wanted, command, FALSE,
+                         juice_device_profile_for_product (NULL, serial_number) };
   gulong cancel_id;
   g_autoptr(JuiceCloudCertification) certification = NULL;
   g_autoptr(JuiceMqtt) mqtt = NULL;

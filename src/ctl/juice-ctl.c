@@ -580,6 +580,7 @@ static const char summary[] =
      "  quota SN [KEY…]         Print every quota of a device, or the named ones\n"
      "                          (--human: labels and units)\n"
      "  settings                List the settings and the values they take\n"
+     "                          (--product NAME: of another product than DELTA Pro)\n"
      "  set SN SETTING VALUE    Change a setting and wait until the device shows it\n"
      "                          (over MQTT when the broker answers, else HTTP)\n"
      "  watch SN                Print key=value for each quota change as it arrives\n"

@@ -30,6 +30,7 @@ struct _JuiceDevicePage
   GtkRevealer *problem_revealer;
   GtkLabel    *problem_label;
   GtkButton   *retry_button;
+  GtkLabel    *unsupported_label;
 
   /* owned references */
   JuiceDevice *device;
@@ -222,6 +223,9 @@ static const struct {
   { "bmsMaster.soc" },
   { "bmsSlave1.soc", TRUE },
   { "bmsSlave2.soc", TRUE },
+  /* DELTA 2 (rows only for keys the device's profile knows) */
+  { "bms_bmsStatus.soc" },
+  { "bms_slave.soc", TRUE },
 };
 
 static GtkWidget *
@@ -235,6 +239,9 @@ create_flows_group (JuiceDevice *device)
     {
       /* Extra batteries only when one is plugged in. */
       if (flow_keys[i].extra_battery && juice_device_get_quota (device, flow_keys[i].key) == NULL)
+        continue;
+      if (juice_device_get_profile (device) != NULL &&
+          !juice_device_profile_lookup_quota (juice_device_get_profile (device), flow_keys[i].key))
         continue;
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
@@ -485,6 +492,7 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, problem_revealer);
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, problem_label);
   gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, JuiceDevicePage, unsupported_label);
   gtk_widget_class_bind_template_callback (widget_class, has_problem);
 
   /**
@@ -537,6 +545,8 @@ juice_device_page_set_device (JuiceDevicePage *self,
                                                     G_CALLBACK (sync_has_values), self);
       sync_has_values (self);
       rebuild_details (self);
+      gtk_widget_set_visible (GTK_WIDGET (self->unsupported_label),
+                              device != NULL && juice_device_get_profile (device) == NULL);
       /* The page carries the device.refresh action, so screen readers can
        * land on it: name it after the device. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -20,6 +20,13 @@ struct _JuicePreferencesWindow
   AdwComboRow          *power_unit_row;
   AdwActionRow         *host_row;
 
+  /* template widgets: tray, background and notifications (issue 11) */
+  GtkSwitch            *background_switch;
+  GtkSwitch            *login_switch;
+  GtkSpinButton        *low_spin;
+  GtkSwitch            *full_switch;
+  GtkSwitch            *offline_switch;
+
   /* owned references */
   GSettings            *settings;
 };
@@ -82,6 +89,12 @@ juice_preferences_window_class_init (JuicePreferencesWindowClass *klass)
                                                RESOURCE_PREFIX "/juice-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, JuicePreferencesWindow, power_unit_row);
   gtk_widget_class_bind_template_child (widget_class, JuicePreferencesWindow, host_row);
+  /* Tray, background and notifications (issue 11) */
+  gtk_widget_class_bind_template_child (widget_class, JuicePreferencesWindow, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, JuicePreferencesWindow, login_switch);
+  gtk_widget_class_bind_template_child (widget_class, JuicePreferencesWindow, low_spin);
+  gtk_widget_class_bind_template_child (widget_class, JuicePreferencesWindow, full_switch);
+  gtk_widget_class_bind_template_child (widget_class, JuicePreferencesWindow, offline_switch);
 }
 
 static void
@@ -96,6 +109,21 @@ juice_preferences_window_init (JuicePreferencesWindow *self)
                                 G_SETTINGS_BIND_DEFAULT, power_unit_get, power_unit_set,
                                 NULL, NULL);
   g_settings_bind (self->settings, "api-host", self->host_row, "subtitle", G_SETTINGS_BIND_GET);
+
+  /* Tray, background and notifications (issue 11) */
+  g_settings_bind (self->settings, "run-in-background", self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "start-at-login", self->login_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notify-low-charge", self->low_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notify-full", self->full_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notify-offline", self->offline_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* A spin button has no name of its own (STYLE.md). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->low_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Low charge below, percent"), -1);
 }
 
 GtkWidget *
