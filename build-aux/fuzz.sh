@@ -4,7 +4,7 @@
 #   build-aux/fuzz.sh SOURCE_DIR SECONDS [TARGET...]
 # Each target's corpus grows in BUILD/corpus/TARGET across runs; it starts
 # from tests/fuzz/corpus/TARGET, tests/fuzz/regressions/TARGET and the
-# simulator's quota/all. A finding is kept in BUILD/artifacts/TARGET/.
+# simulator's quota/all files. A finding is kept in BUILD/artifacts/TARGET/.
 # Prints one line per target and "fuzz: N passed, M failed".
 set -uo pipefail
 
@@ -52,7 +52,9 @@ for target in "${targets[@]}"; do
   artifacts="$build/artifacts/$target"
   out="$build/meson-logs/$target.txt"
   mkdir -p "$corpus" "$artifacts" "$build/meson-logs"
-  cp -n "$top/data/simulator/delta-pro-quota-all.json" "$corpus/seed-simulator-quota-all.json"
+  for seed in "$top"/data/simulator/*.json; do
+    cp -n "$seed" "$corpus/seed-simulator-$(basename "$seed")"
+  done
 
   log "$target for $seconds s"
   # -timeout: one input taking 30 s is a finding (a hang), as is 2 GB.

@@ -1,4 +1,5 @@
 /* fuzz-report.c: a /quota message or quota/all data, applied to a JuiceDevice
+ * of each product
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -67,18 +68,18 @@ snapshot (JuiceDevice *device)
   return g_string_free (out, FALSE);
 }
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+static void
+apply_twice (const JuiceDeviceProfile *profile,
+             const char               *serial_number,
+             const uint8_t            *data,
+             size_t                    size)
 {
   g_autoptr(JuiceDevice) device = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   int first, second;
 
-  fuzz_init_once ();
-
-  device = juice_device_new ("DCABZ8ZE9999999", juice_device_profile_delta_pro ());
+  device = juice_device_new (serial_number, profile);
   first = juice_device_apply_report_bytes (device, (const char *) data, size, NULL);
   read_back (device);
 
@@ -94,6 +95,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   after = snapshot (device);
   g_assert_cmpstr (before, ==, after);
   read_back (device);
+}
+
+/* Each product reads reports its own way: a DELTA Pro's flat keys, a DELTA
+ * 2's typeCode groups (juice-report-decoder.c). */
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  fuzz_init_once ();
+
+  apply_twice (juice_device_profile_delta_pro (), "DCABZ8ZE9999999", data, size);
+  apply_twice (juice_device_profile_delta_2 (), "R331ZEB4ZEAL0528", data, size);
+  apply_twice (juice_device_profile_delta_2_max (), "R351ZEB4ZEAL0528", data, size);
 
   return 0;
 }
