@@ -73,6 +73,7 @@ if { ninja -C "$asan_build" build.ninja && meson compile -C "$asan_build" juice-
   UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1" \
   G_SLICE=always-malloc \
     run_session "$asan_build" --no-rebuild --suite unit --suite integration --timeout-multiplier 3 \
+      --num-processes 1 \
     2>&1 | tee "$asan_log"
 else
   tail -n 40 "$asan_build/sanitizers-build.txt"
