@@ -60,11 +60,13 @@ if [ ! -f "$asan_build/build.ninja" ]; then
 fi
 log "Building $asan_build"
 # Only what the unit and integration suites run (the UI is not built here):
-# the test programs and juice-ctl, which test-ctl starts.
+# the test programs, juice-ctl, which test-ctl starts, and the compiled
+# GSettings schema the tests read (GSETTINGS_SCHEMA_DIR).
 asan_tests=$(meson test -C "$asan_build" --list --no-rebuild --suite unit --suite integration \
                2>/dev/null | sed -n 's|^[^ ]* / ||p')
 # shellcheck disable=SC2086
-if { ninja -C "$asan_build" build.ninja && meson compile -C "$asan_build" juice-ctl $asan_tests; } \
+if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.compiled &&
+       meson compile -C "$asan_build" juice-ctl $asan_tests; } \
      >"$asan_build/sanitizers-build.txt" 2>&1; then
   # halt_on_error: the first report fails the test; detect_leaks: LSan at
   # exit; fast_unwind_on_malloc=0: whole stacks through the libraries.
