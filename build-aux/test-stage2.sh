@@ -25,7 +25,8 @@ total_ok=0
 total_fail=0
 status=0
 
-# Adds a meson log's counts to the totals; prints "N passed, M failed".
+# Adds a meson log's counts to the totals and sets counts to "N passed,
+# M failed" (no subshell: the totals must survive).
 count_meson() {
   local ok fail timeout unexpected
   ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$1" | tail -n1)
@@ -40,14 +41,15 @@ count_meson() {
   total_ok=$(( total_ok + ${ok:-0} ))
   total_fail=$(( total_fail + fail ))
   [ "$fail" -eq 0 ] || status=1
-  echo "${ok:-0} passed, $fail failed"
+  counts="${ok:-0} passed, $fail failed"
 }
 
 run_session() {
   dbus-run-session --config-file="$BUS_CONFIG" -- "$top/build-aux/test-session.sh" "$@"
 }
 
-main_counts=$(count_meson "$main_log")
+count_meson "$main_log"
+main_counts=$counts
 stage2_start=$(date +%s)
 
 # 1. ASan + UBSan ------------------------------------------------------------
@@ -81,7 +83,8 @@ else
   tail -n 40 "$asan_build/sanitizers-build.txt"
   : >"$asan_log"
 fi
-asan_counts=$(count_meson "$asan_log")
+count_meson "$asan_log"
+asan_counts=$counts
 asan_time=$(( $(date +%s) - start ))
 
 # 2. valgrind ------------------------------------------------------------------
@@ -100,7 +103,8 @@ log "Under valgrind: $valgrind_tests test-credentials"
 # shellcheck disable=SC2086
 run_session "$build" --no-rebuild --setup valgrind $valgrind_tests test-credentials 2>&1 |
   tee "$valgrind_log"
-valgrind_counts=$(count_meson "$valgrind_log")
+count_meson "$valgrind_log"
+valgrind_counts=$counts
 valgrind_time=$(( $(date +%s) - start ))
 
 # 3. fuzzing -------------------------------------------------------------------
