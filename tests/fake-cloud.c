@@ -56,6 +56,12 @@ struct _FakeCloud
   guint16     mqtt_port;
   char       *mqtt_account;
   char       *mqtt_password;
+
+  /* A share of requests failing at random (the soak, issue 14). */
+  double            random_rate;
+  FakeCloudFailure  random_failure;  /* NONE: HTTP 500 and code 1000 in turn */
+  GRand            *random;
+  guint             n_random_failures;
 };
 
 /* Certificates */
@@ -335,6 +341,15 @@ take_failure (FakeCloud        *self,
           g_free (f->method);
           g_free (f);
         }
+      return TRUE;
+    }
+
+  if (self->random != NULL && g_rand_double (self->random) < self->random_rate)
+    {
+      self->n_random_failures++;
+      *failure = self->random_failure != FAKE_CLOUD_FAIL_NONE ? self->random_failure
+                 : (self->n_random_failures & 1) ? FAKE_CLOUD_FAIL_HTTP_500
+                 : FAKE_CLOUD_FAIL_CODE_1000;
       return TRUE;
     }
 
@@ -971,6 +986,7 @@ fake_cloud_free (FakeCloud *self)
     return;
 
   g_list_free_full (g_steal_pointer (&self->delayed), (GDestroyNotify) pending_free);
+  g_clear_pointer (&self->random, g_rand_free);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
 
@@ -1140,4 +1156,25 @@ fake_cloud_set_raw_quota (FakeCloud  *self,
 
   g_assert_nonnull (node);
   json_object_set_member (self->raw_quotas, key, g_steal_pointer (&node));
+}
+
+/* A share of requests failing at random (the soak, issue 14) */
+
+void
+fake_cloud_set_failure_rate (FakeCloud        *self,
+                             double            rate,
+                             FakeCloudFailure  failure,
+                             guint32           seed)
+{
+  g_clear_pointer (&self->random, g_rand_free);
+  self->random_rate = rate;
+  self->random_failure = failure;
+  if (rate > 0)
+    self->random = g_rand_new_with_seed (seed);
+}
+
+guint
+fake_cloud_get_n_random_failures (FakeCloud *self)
+{
+  return self->n_random_failures;
 }

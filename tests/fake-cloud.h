@@ -122,6 +122,16 @@ void            fake_cloud_set_certification (FakeCloud          *self,
                                               const char         *account,
                                               const char         *password);
 
+/* The soak (issue 14): fails each request with probability @rate (0 to
+ * stop), after its signature was checked and after the failures asked for
+ * with fake_cloud_fail(): with @failure, or with FAKE_CLOUD_FAIL_NONE HTTP
+ * 500 and code 1000 in turn. @seed makes a run repeatable. */
+void            fake_cloud_set_failure_rate      (FakeCloud        *self,
+                                                  double            rate,
+                                                  FakeCloudFailure  failure,
+                                                  guint32           seed);
+guint           fake_cloud_get_n_random_failures (FakeCloud        *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeCloud, fake_cloud_free)
 
 G_END_DECLS

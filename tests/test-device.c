@@ -544,6 +544,38 @@ test_json_parse_limits (void)
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
 }
 
+/* json-glib 1.6 takes "{}{}" (it keeps the last value and leaks the first):
+ * more than one value is refused before it sees them, whatever comes first. */
+static void
+test_json_one_value (void)
+{
+  const char *several[] = {
+    "{}{}", "{\"a\":1} {\"a\":2}", "[1][2]", "1{}", "\"a\"[]", "true{}", "null []",
+    "{}\n[\"x\"]",
+  };
+  const char *one[] = {
+    "{\"a\":\"}{\"}", " {\"a\":[{},{}]} ", "[{},[],{}]", "87", "\"{}{}\"",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (several); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = juice_json_parse (several[i], -1, 4096, 8, &error);
+
+      g_assert_null (node);
+      g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (one); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = juice_json_parse (one[i], -1, 4096, 8, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (node);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -558,6 +590,7 @@ main (int   argc,
   g_test_add_func ("/juice/device/deep-small", test_deep_small);
   g_test_add_func ("/juice/device/type-fit", test_type_fit);
   g_test_add_func ("/juice/json/parse-limits", test_json_parse_limits);
+  g_test_add_func ("/juice/json/one-value", test_json_one_value);
 
   return g_test_run ();
 }

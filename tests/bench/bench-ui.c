@@ -15,7 +15,8 @@
  *    per tick. Budget: 1.5× the reference at 200/s; at 1/s the reference is
  *    near zero, so the budget is 0.5 % of a core in all (or 1.5×);
  *  - idle: signed in, the device silent, the window shown: wakeups per
- *    minute of each of Juice's threads and of the reference's.
+ *    minute of each thread, those with a stated reason (Paho's loops)
+ *    listed apart, the others held to a budget; the reference's beside.
  *
  * CPU time is read from /proc/PID/task/<tid>/schedstat (nanoseconds).
  * Exits 77 (skip) without a secret service, 1 over a budget.
@@ -522,11 +523,40 @@ thread_switches (pid_t pid)
   return counts;
 }
 
-/* Wakeups per minute of each thread of @pid over @seconds. */
+/* Threads that wake up while nothing changes, and why: the budget is no
+ * wakeup beyond these (DESIGN.md §6). Every other thread, the main one
+ * included, is held to IDLE_BUDGET_PER_MINUTE. */
+static const struct
+{
+  const char *thread;
+  const char *reason;
+} idle_reasons[] = {
+  { "MQTTAsync_rcv", "Paho's receive loop: polls its sockets with a timeout of its own, "
+                     "and sends the MQTT keepalive" },
+  { "MQTTAsync_send", "Paho's send loop: waits for work with a timeout of its own" },
+};
+
+/* The MQTT keepalive (15 s) may reach the main thread as a state check. */
+#define IDLE_BUDGET_PER_MINUTE 6.0
+
+static const char *
+idle_reason (const char *thread)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (idle_reasons); i++)
+    if (g_str_equal (thread, idle_reasons[i].thread))
+      return idle_reasons[i].reason;
+  return NULL;
+}
+
+/* Wakeups per minute of each thread of @pid over @seconds: those with a
+ * reason into @explained, the others into the returned text; @worst gets
+ * the highest rate of a thread without a reason. */
 static char *
-idle_wakeups (pid_t  pid,
-              guint  seconds,
-              double *main_per_minute)
+idle_wakeups (pid_t    pid,
+              guint    seconds,
+              double  *main_per_minute,
+              double  *worst,
+              GString *explained)
 {
   g_autoptr(GHashTable) before = thread_switches (pid);
   g_autoptr(GHashTable) after = NULL;
@@ -537,32 +567,45 @@ idle_wakeups (pid_t  pid,
   after = thread_switches (pid);
   names = g_list_sort (g_hash_table_get_keys (after), (GCompareFunc) g_strcmp0);
   *main_per_minute = 0;
+  *worst = 0;
   for (GList *l = names; l != NULL; l = l->next)
     {
       guint64 a = GPOINTER_TO_SIZE (g_hash_table_lookup (after, l->data));
       guint64 b = GPOINTER_TO_SIZE (g_hash_table_lookup (before, l->data));
       double per_minute = (a - b) * 60.0 / seconds;
+      const char *reason = idle_reason (l->data);
 
       if (g_str_equal (l->data, "main"))
         *main_per_minute = per_minute;
-      g_string_append_printf (text, "%s%s %.0f", text->len ? ", " : "", (char *) l->data, per_minute);
+      if (reason != NULL && explained != NULL)
+        g_string_append_printf (explained, "%s%s %.0f (%s)", explained->len ? "; " : "",
+                                (char *) l->data, per_minute, reason);
+      else
+        {
+          g_string_append_printf (text, "%s%s %.0f", text->len ? ", " : "", (char *) l->data,
+                                  per_minute);
+          *worst = MAX (*worst, per_minute);
+        }
     }
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-/* Signed in, the device silent, the window shown: what still wakes Juice
- * up, thread by thread, beside the reference window doing nothing. */
+/* Signed in, the device silent (the demo device paused, as it were), the
+ * window shown: what still wakes Juice up, thread by thread, beside the
+ * reference window doing nothing. The window stays shown: Juice has no
+ * way to run hidden yet (the tray will bring one). */
 static void
 bench_idle (void)
 {
   const char *juice_argv[] = { juice_bin (), "--api-host", fake_cloud_get_base_url (fake),
                                "--ca-file", ca_file, NULL };
   const char *reference_argv[] = { reference_bin (), "--interval-ms=0", NULL };
-  const guint seconds = 20;
+  const guint seconds = 30;
   g_autofree char *juice_text = NULL;
   g_autofree char *reference_text = NULL;
-  double juice_main, reference_main;
+  g_autoptr(GString) explained = g_string_new (NULL);
+  double juice_main, reference_main, juice_worst, reference_worst;
   ReportWait wait;
   Child *child;
 
@@ -579,19 +622,28 @@ bench_idle (void)
   /* The device falls silent; a second to let the last report be drawn. */
   g_object_set (sim, "report-interval-ms", 0, NULL);
   run_for_ms (1000);
-  juice_text = idle_wakeups (child_pid (child), seconds, &juice_main);
+  juice_text = idle_wakeups (child_pid (child), seconds, &juice_main, &juice_worst, explained);
   child_stop (child);
 
   child = child_spawn (reference_argv);
   if (!wait_until (child_drawn, child, "the reference window") || !child->drawn)
     exit (1);
   run_for_ms (1000);
-  reference_text = idle_wakeups (child_pid (child), seconds, &reference_main);
+  reference_text = idle_wakeups (child_pid (child), seconds, &reference_main, &reference_worst,
+                                 NULL);
   child_stop (child);
 
-  printf ("idle: %.0f wakeups per minute on the main thread (threads: %s; over %u s, the device "
-          "silent; reference main %.0f: %s)\n",
-          juice_main, juice_text, seconds, reference_main, reference_text);
+  printf ("idle: %.0f wakeups per minute (the busiest thread without a stated reason; main "
+          "thread %.0f; 1 run of %u s, signed in, the device silent, the window shown; threads "
+          "without a reason: %s; timers with a reason: %s; reference window main %.0f, threads: "
+          "%s; budget %.0f per minute per thread beyond those with a reason)\n",
+          juice_worst, juice_main, seconds, juice_text, explained->str, reference_main,
+          reference_text, IDLE_BUDGET_PER_MINUTE);
+  if (juice_worst > IDLE_BUDGET_PER_MINUTE)
+    {
+      printf ("FAIL: idle over budget\n");
+      failed = TRUE;
+    }
 }
 
 /* Setup -------------------------------------------------------------------- */

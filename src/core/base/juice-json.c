@@ -240,12 +240,21 @@ is_number_char (char c)
   return g_ascii_isdigit (c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
+typedef enum
+{
+  SCAN_OK,
+  SCAN_TOO_DEEP,
+  SCAN_SEVERAL_VALUES,
+} ScanResult;
+
 /* One linear pass over the bytes, before json-glib sees them: refuses deep
  * nesting (json-glib parses recursively, so a hostile payload could exhaust
- * the stack) and finds integers too large for int64. With @widened, copies
- * the payload there with ".0" after each such integer, so that it parses as
- * the double it is instead of wrapping. */
-static gboolean
+ * the stack), refuses an object or array after a first top-level value
+ * (json-glib 1.6 takes "{}{}" and leaks the first), and finds integers too
+ * large for int64. With @widened, copies the payload there with ".0" after
+ * each such integer, so that it parses as the double it is instead of
+ * wrapping. */
+static ScanResult
 scan_payload (const char *data,
               gsize       length,
               guint       max_depth,
@@ -253,6 +262,7 @@ scan_payload (const char *data,
               GString    *widened)
 {
   gboolean in_string = FALSE;
+  gboolean seen_value = FALSE;  /* a top-level value began */
   gsize copied = 0;
   guint depth = 0;
 
@@ -271,6 +281,14 @@ scan_payload (const char *data,
           continue;
         }
 
+      if (depth == 0)
+        {
+          if ((c == '{' || c == '[') && seen_value)
+            return SCAN_SEVERAL_VALUES;
+          if (c == '{' || c == '[' || c == '"' || c == '-' || g_ascii_isalnum (c))
+            seen_value = TRUE;
+        }
+
       switch (c)
         {
         case '"':
@@ -280,7 +298,7 @@ scan_payload (const char *data,
         case '{':
         case '[':
           if (++depth > max_depth)
-            return FALSE;
+            return SCAN_TOO_DEEP;
           break;
 
         case '}':
@@ -329,7 +347,7 @@ scan_payload (const char *data,
   if (widened != NULL)
     g_string_append_len (widened, data + copied, length - copied);
 
-  return TRUE;
+  return SCAN_OK;
 }
 
 JsonNode *
@@ -366,11 +384,21 @@ juice_json_parse (const char  *data,
     }
 
   /* Every payload, small ones too: the limit is the depth, not the size. */
-  if (!scan_payload (data, length, max_depth, &overflow, NULL))
+  switch (scan_payload (data, length, max_depth, &overflow, NULL))
     {
+    case SCAN_TOO_DEEP:
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                    "Message nests deeper than %u levels", max_depth);
       return NULL;
+
+    case SCAN_SEVERAL_VALUES:
+      g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                           "Message is not valid JSON: more than one value");
+      return NULL;
+
+    case SCAN_OK:
+    default:
+      break;
     }
 
   if (overflow)

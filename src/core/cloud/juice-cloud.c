@@ -21,6 +21,7 @@
 #include <libsoup/soup.h>
 
 #include "juice-cloud.h"
+#include "juice-cloud-private.h"
 #include "juice-command-builder.h"
 #include "juice-json.h"
 #include "juice-secure-util.h"
@@ -511,35 +512,36 @@ request_fail_transport (GTask  *task,
   request_fail (task, cloud_error, transient && (request->may_repeat || unsent));
 }
 
-static void
-request_finish_body (GTask *task)
+/* Reads an answer's envelope ({"code":..,"message":..,"data":..}) and its
+ * data with @parse: the result, or NULL with @error set. @what names the
+ * request in debug messages. */
+static gpointer
+read_answer (JuiceCloud  *self,
+             const char  *what,
+             const char  *body,
+             gsize        length,
+             ParseFunc    parse,
+             GError     **error)
 {
-  JuiceCloud *self = g_task_get_source_object (task);
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *envelope;
   JsonNode *code_node;
   JsonNode *data;
   g_autofree char *code = NULL;
   const char *message = NULL;
-  gpointer result;
 
-  root = juice_json_parse ((const char *) request->buffer->data, request->buffer->len,
-                           JUICE_CLOUD_MAX_RESPONSE_SIZE, JUICE_CLOUD_MAX_RESPONSE_DEPTH,
-                           &error);
+  root = juice_json_parse (body, length, JUICE_CLOUD_MAX_RESPONSE_SIZE,
+                           JUICE_CLOUD_MAX_RESPONSE_DEPTH, &local_error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_debug ("%s %s: malformed response of %u bytes: %s", request->method, request->path,
-               request->buffer->len, error != NULL ? error->message : "not an object");
-      request_fail (task,
-                    g_error_new (JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_MALFORMED,
-                                 _("%s answered with something that is not an API response "
-                                   "(%s)."),
-                                 self->host,
-                                 error != NULL ? error->message : _("not a JSON object")),
-                    FALSE);
-      return;
+      g_debug ("%s: malformed response of %" G_GSIZE_FORMAT " bytes: %s", what, length,
+               local_error != NULL ? local_error->message : "not an object");
+      g_set_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_MALFORMED,
+                   _("%s answered with something that is not an API response (%s)."),
+                   self->host,
+                   local_error != NULL ? local_error->message : _("not a JSON object"));
+      return NULL;
     }
 
   envelope = json_node_get_object (root);
@@ -554,11 +556,9 @@ request_finish_body (GTask *task)
 
   if (code == NULL)
     {
-      request_fail (task,
-                    g_error_new (JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_MALFORMED,
-                                 _("%s answered without a result code."), self->host),
-                    FALSE);
-      return;
+      g_set_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_MALFORMED,
+                   _("%s answered without a result code."), self->host);
+      return NULL;
     }
 
   if (json_object_has_member (envelope, "message"))
@@ -571,20 +571,33 @@ request_finish_body (GTask *task)
 
   if (g_strcmp0 (code, "0") != 0)
     {
-      GError *api_error = juice_cloud_error_new_from_api (code, message, self->host);
-
-      g_debug ("%s %s: EcoFlow code %s", request->method, request->path, code);
-      /* 1000 is EcoFlow's "server error": as transient as an HTTP 500. */
-      request_fail (task, api_error,
-                    api_error->code == JUICE_CLOUD_ERROR_SERVER && request->may_repeat);
-      return;
+      g_debug ("%s: EcoFlow code %s", what, code);
+      g_propagate_error (error, juice_cloud_error_new_from_api (code, message, self->host));
+      return NULL;
     }
 
   data = json_object_get_member (envelope, "data");
-  result = request->parse (self, data, &error);
+  return parse (self, data, error);
+}
+
+static void
+request_finish_body (GTask *task)
+{
+  JuiceCloud *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = g_strdup_printf ("%s %s", request->method, request->path);
+  gpointer result;
+
+  result = read_answer (self, what, (const char *) request->buffer->data, request->buffer->len,
+                        request->parse, &error);
   if (result == NULL)
     {
-      request_fail (task, g_steal_pointer (&error), FALSE);
+      /* 1000 is EcoFlow's "server error": as transient as an HTTP 500. */
+      gboolean transient = g_error_matches (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_SERVER) &&
+                           request->may_repeat;
+
+      request_fail (task, g_steal_pointer (&error), transient);
       return;
     }
 
@@ -1604,5 +1617,64 @@ juice_cloud_set_retry_delay_ms (JuiceCloud *self,
     {
       self->retry_delay_ms = retry_delay_ms;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_DELAY_MS]);
+    }
+}
+
+/* For tests and fuzzers (juice-cloud-private.h) */
+
+static ParseFunc
+answer_parse_func (JuiceCloudAnswer answer)
+{
+  switch (answer)
+    {
+    case JUICE_CLOUD_ANSWER_CERTIFICATION:
+      return parse_certification;
+    case JUICE_CLOUD_ANSWER_DEVICE_LIST:
+      return parse_device_list;
+    case JUICE_CLOUD_ANSWER_QUOTAS:
+      return parse_quotas;
+    case JUICE_CLOUD_ANSWER_SET:
+    case JUICE_CLOUD_N_ANSWERS:
+    default:
+      return parse_set;
+    }
+}
+
+gpointer
+_juice_cloud_read_answer (JuiceCloud        *self,
+                          JuiceCloudAnswer   answer,
+                          const char        *body,
+                          gsize              length,
+                          GError           **error)
+{
+  g_return_val_if_fail (JUICE_IS_CLOUD (self), NULL);
+  g_return_val_if_fail (answer < JUICE_CLOUD_N_ANSWERS, NULL);
+
+  return read_answer (self, "answer", body != NULL ? body : "", length,
+                      answer_parse_func (answer), error);
+}
+
+void
+_juice_cloud_answer_free (JuiceCloudAnswer answer,
+                          gpointer         result)
+{
+  if (result == NULL)
+    return;
+
+  switch (answer)
+    {
+    case JUICE_CLOUD_ANSWER_CERTIFICATION:
+      juice_cloud_certification_free (result);
+      break;
+    case JUICE_CLOUD_ANSWER_DEVICE_LIST:
+      g_ptr_array_unref (result);
+      break;
+    case JUICE_CLOUD_ANSWER_QUOTAS:
+      json_object_unref (result);
+      break;
+    case JUICE_CLOUD_ANSWER_SET:
+    case JUICE_CLOUD_N_ANSWERS:
+    default:
+      break;
     }
 }

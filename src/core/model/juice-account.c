@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-account.h"
+#include "juice-account-private.h"
 #include "juice-report-coalescer.h"
 #include "juice-cloud-error.h"
 #include "juice-error.h"
@@ -266,24 +267,33 @@ ignore (JuiceAccount *self,
   g_debug ("Ignored a message on a topic of %zu bytes: %s", strlen (topic), why);
 }
 
+gboolean
+_juice_account_parse_status (const char *data,
+                             gsize       length,
+                             gint64     *status)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *params;
+
+  root = juice_json_parse (data != NULL ? data : "", length, MAX_STATUS_BYTES, 8, NULL);
+  return root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+         (params = json_object_get_member (json_node_get_object (root), "params")) != NULL &&
+         JSON_NODE_HOLDS_OBJECT (params) &&
+         juice_json_node_get_int (json_object_get_member (json_node_get_object (params),
+                                                          "status"),
+                                  status);
+}
+
 static void
 handle_status (JuiceAccount *self,
                Slot         *slot,
                GBytes       *payload)
 {
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *params;
   gint64 status;
   gsize len;
   const char *data = g_bytes_get_data (payload, &len);
 
-  root = juice_json_parse (data ? data : "", len, MAX_STATUS_BYTES, 8, &error);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !(params = json_object_get_member (json_node_get_object (root), "params")) ||
-      !JSON_NODE_HOLDS_OBJECT (params) ||
-      !juice_json_node_get_int (json_object_get_member (json_node_get_object (params), "status"),
-                                &status))
+  if (!_juice_account_parse_status (data, len, &status))
     {
       ignore (self, "status", "not a status message");
       return;

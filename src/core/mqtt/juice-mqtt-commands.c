@@ -165,40 +165,36 @@ reply_id_to_string (JsonNode *node)
 }
 
 void
-_juice_mqtt_handle_reply (JuiceMqtt  *self,
-                          const char *topic,
-                          GBytes     *payload)
+_juice_mqtt_reply_clear (JuiceMqttReply *reply)
+{
+  g_clear_pointer (&reply->id, g_free);
+}
+
+gboolean
+_juice_mqtt_parse_reply (const char     *bytes,
+                         gsize           size,
+                         JuiceMqttReply *reply)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *id = NULL;
   JsonObject *object;
   JsonNode *data;
-  Pending *pending;
-  gint64 ack = 0, code = 0;
-  gboolean has_ack = FALSE, has_code = FALSE;
-  gsize size;
-  const char *bytes = g_bytes_get_data (payload, &size);
+
+  memset (reply, 0, sizeof *reply);
 
   if (bytes != NULL && size > 0)
     root = juice_json_parse (bytes, size, MAX_REPLY_LENGTH, MAX_REPLY_DEPTH, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !(id = reply_id_to_string (json_object_get_member (json_node_get_object (root), "id"))) ||
-      !(pending = g_hash_table_lookup (self->pending, id)) ||
-      strcmp (pending->reply_topic, topic) != 0)
-    {
-      self->n_unmatched_replies++;
-      g_debug ("Ignoring a reply on %s that matches no command of ours (%u so far)",
-               topic, self->n_unmatched_replies);
-      return;
-    }
+      !(reply->id = reply_id_to_string (json_object_get_member (json_node_get_object (root),
+                                                                "id"))))
+    return FALSE;
 
   object = json_node_get_object (root);
 
   if (json_object_has_member (object, "code"))
     {
-      has_code = TRUE;
-      if (!juice_json_node_get_int (json_object_get_member (object, "code"), &code))
-        code = -1;
+      reply->has_code = TRUE;
+      if (!juice_json_node_get_int (json_object_get_member (object, "code"), &reply->code))
+        reply->code = -1;
     }
 
   data = json_object_get_member (object, "data");
@@ -207,28 +203,54 @@ _juice_mqtt_handle_reply (JuiceMqtt  *self,
     {
       JsonNode *ack_node = json_object_get_member (json_node_get_object (data), "ack");
 
-      has_ack = TRUE;
+      reply->has_ack = TRUE;
       /* A DELTA 2 answers "ack": false for success, true for a refusal. */
       if (JSON_NODE_HOLDS_VALUE (ack_node) && json_node_get_value_type (ack_node) == G_TYPE_BOOLEAN)
-        ack = json_node_get_boolean (ack_node) ? 1 : 0;
-      else if (!juice_json_node_get_int (ack_node, &ack))
-        ack = -1;
+        reply->ack = json_node_get_boolean (ack_node) ? 1 : 0;
+      else if (!juice_json_node_get_int (ack_node, &reply->ack))
+        reply->ack = -1;
     }
 
-  g_debug ("Reply to command %s: code %s%" G_GINT64_FORMAT ", ack %s%" G_GINT64_FORMAT,
-           id, has_code ? "" : "(none) ", code, has_ack ? "" : "(none) ", ack);
+  return TRUE;
+}
 
-  if (has_code && code != 0)
+void
+_juice_mqtt_handle_reply (JuiceMqtt  *self,
+                          const char *topic,
+                          GBytes     *payload)
+{
+  g_auto(JuiceMqttReply) reply = { NULL, };
+  const char *id;
+  Pending *pending;
+  gsize size;
+  const char *bytes = g_bytes_get_data (payload, &size);
+
+  if (!_juice_mqtt_parse_reply (bytes, size, &reply) ||
+      !(pending = g_hash_table_lookup (self->pending, reply.id)) ||
+      strcmp (pending->reply_topic, topic) != 0)
+    {
+      self->n_unmatched_replies++;
+      g_debug ("Ignoring a reply on %s that matches no command of ours (%u so far)",
+               topic, self->n_unmatched_replies);
+      return;
+    }
+
+  id = reply.id;
+  g_debug ("Reply to command %s: code %s%" G_GINT64_FORMAT ", ack %s%" G_GINT64_FORMAT,
+           id, reply.has_code ? "" : "(none) ", reply.code, reply.has_ack ? "" : "(none) ",
+           reply.ack);
+
+  if (reply.has_code && reply.code != 0)
     pending_complete (self, id,
                       g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
                                    _("%s refused the command (code %" PRId64 ")"),
-                                   pending->serial_number, code));
-  else if (has_ack && ack != 0)
+                                   pending->serial_number, reply.code));
+  else if (reply.has_ack && reply.ack != 0)
     pending_complete (self, id,
                       g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
                                    _("%s refused the command (ack %" PRId64 ")"),
-                                   pending->serial_number, ack));
-  else if (!has_ack && !has_code)
+                                   pending->serial_number, reply.ack));
+  else if (!reply.has_ack && !reply.has_code)
     pending_complete (self, id,
                       g_error_new (JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_REFUSED,
                                    _("%s answered the command without an acknowledgement"),

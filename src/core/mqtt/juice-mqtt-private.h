@@ -185,6 +185,26 @@ void           _juice_mqtt_fail_all_pending       (JuiceMqtt                 *se
                                                    int                        code,
                                                    const char                *message);
 
+/* A set_reply as read from the broker: the id is the command's, as a string
+ * (a number or a string in the JSON); "code" and "data.ack" when present,
+ * -1 when present but not a number. FALSE (nothing to clear) when @bytes is
+ * not a reply with an id. */
+typedef struct
+{
+  char     *id;
+  gboolean  has_code;
+  gint64    code;
+  gboolean  has_ack;
+  gint64    ack;
+} JuiceMqttReply;
+
+gboolean       _juice_mqtt_parse_reply            (const char                *bytes,
+                                                   gsize                      size,
+                                                   JuiceMqttReply            *reply);
+void           _juice_mqtt_reply_clear            (JuiceMqttReply            *reply);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JuiceMqttReply, _juice_mqtt_reply_clear)
+
 /* juice-mqtt-client-id.c: 1 to 64 letters, digits, '-' or '_'. */
 gboolean       _juice_mqtt_is_valid_client_id     (const char                *id);
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of tests/fuzz with clang, ASan and UBSan in a
+# build dir of their own and runs each for SECONDS, one after the other.
+#   build-aux/fuzz.sh SOURCE_DIR SECONDS [TARGET...]
+# Each target's corpus grows in BUILD/corpus/TARGET across runs; it starts
+# from tests/fuzz/corpus/TARGET, tests/fuzz/regressions/TARGET and the
+# simulator's quota/all files. A finding is kept in BUILD/artifacts/TARGET/.
+# Prints one line per target and "fuzz: N passed, M failed".
+set -uo pipefail
+
+top=$1
+seconds=$2
+shift 2
+build="${JUICE_FUZZ_BUILD_DIR:-$top/_build-fuzz}"
+cc="${JUICE_FUZZ_CC:-clang-14}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for file in "$top"/tests/fuzz/fuzz-*.c; do
+    name=$(basename "$file" .c)
+    [ "$name" = fuzz-replay ] || targets+=("$name")
+  done
+fi
+
+if [ ! -f "$build/build.ninja" ]; then
+  log "Configuring $build (clang, libFuzzer, ASan, UBSan)"
+  # werror off: the tree is kept warning-free with gcc; clang's extra
+  # warnings are not findings.
+  CC="$cc" meson setup "$build" "$top" -Dfuzzing=true -Dwerror=false \
+    -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dc_args=-fsanitize=fuzzer-no-link >/dev/null || exit 1
+fi
+log "Building ${targets[*]}"
+# Naming targets skips meson's check for changed build files: regenerate first.
+{ ninja -C "$build" build.ninja && meson compile -C "$build" "${targets[@]}"; } \
+  >"$build/fuzz-build.log" 2>&1 || {
+  tail -n 40 "$build/fuzz-build.log" >&2
+  echo "fuzz: 0 passed, ${#targets[@]} failed (build)"
+  exit 1
+}
+
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:symbolize=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export G_SLICE=always-malloc
+passed=0
+failed=0
+
+for target in "${targets[@]}"; do
+  corpus="$build/corpus/$target"
+  artifacts="$build/artifacts/$target"
+  out="$build/meson-logs/$target.txt"
+  mkdir -p "$corpus" "$artifacts" "$build/meson-logs"
+  for seed in "$top"/data/simulator/*.json; do
+    cp -n "$seed" "$corpus/seed-simulator-$(basename "$seed")"
+  done
+
+  log "$target for $seconds s"
+  # -timeout: one input taking 30 s is a finding (a hang), as is 2 GB.
+  "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
+    -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" \
+    "$corpus" "$top/tests/fuzz/corpus/$target" "$top/tests/fuzz/regressions/$target" \
+    >"$out" 2>&1
+  rc=$?
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out" | tail -n1)
+  peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$out" | tail -n1)
+  n_corpus=$(find "$corpus" -type f | wc -l)
+  if [ "$rc" -eq 0 ]; then
+    passed=$((passed + 1))
+    echo "$target: ${seconds} s, ${runs:-?} inputs, corpus $n_corpus, peak ${peak:-?} MB: no finding"
+  else
+    failed=$((failed + 1))
+    echo "$target: FINDING (exit $rc) after ${runs:-?} inputs; log $out"
+    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*ERROR:|.*Test unit written)' "$out" | head -n 8
+    grep -A 30 -m1 -E '==ERROR|runtime error|ERROR:' "$out" | head -n 40
+    echo "  Fix it, then keep the input as tests/fuzz/regressions/$target/<what-it-found>."
+  fi
+done
+
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
