@@ -8,7 +8,8 @@
  * JuiceAccount is that transport for real devices, over cloud/ and mqtt/;
  * juice-quota-format.c says how a value reads; juice-report-coalescer.c
  * applies bursts of reports at most so often. history/ records devices;
- * sim/ plays them.
+ * sim/ plays them. The parts of JuiceDevice and of JuiceAccount are listed
+ * in juice-device-private.h and juice-account.c.
  */
 
 #pragma once

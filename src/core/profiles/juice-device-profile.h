@@ -7,7 +7,8 @@
  * and settings, how it is recognised, its headline keys and what the
  * simulator needs; juice-command-builder.c turns a setting into a command in
  * the product's dialect and juice-report-decoder.c turns its reports into
- * flat keys. Used by model/ (devices), sim/, juice-ctl and the UI; depends
+ * flat keys; juice-setting-info.c checks, parses and formats a setting's
+ * values. Used by model/ (devices), sim/, juice-ctl and the UI; depends
  * only on base/. Adding a product is adding a table and registering it in
  * juice-device-profile.c.
  */
