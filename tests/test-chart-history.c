@@ -9,6 +9,7 @@
 
 #include "chart-data.h"
 #include "juice-device-page.h"
+#include "juice-chart-util.h"
 #include "juice-energy-chart.h"
 #include "juice-history-view.h"
 #include "juice-power-chart.h"
@@ -36,16 +37,27 @@ fixture_clock (gpointer user_data)
   return ((Fixture *) user_data)->now;
 }
 
-/* @days of samples a minute apart, recorded as the app records them. */
+/* Seconds between samples. The history counts a sample's power for at
+ * most 10 s (a gap is not energy), as the device reports every few
+ * seconds: samples further apart would make the daily energy a fraction of
+ * the power drawn (a minute apart, a sixth). */
+#define SAMPLE_STEP 10
+
+/* @days of samples SAMPLE_STEP apart, recorded as the app records them;
+ * the Wh in and out of today (UTC) in @wh_in and @wh_out. */
 static void
 record (Fixture *fixture,
-        guint    days)
+        guint    days,
+        double  *wh_in,
+        double  *wh_out)
 {
   g_autoptr(GArray) soc = NULL;
   g_autoptr(GArray) in = NULL;
   g_autoptr(GArray) out = NULL;
+  gint64 today = fixture->now / DAY * DAY;
+  double sum_in = 0, sum_out = 0;
 
-  chart_data_make (fixture->now, days * DAY, 60, &soc, &in, &out);
+  chart_data_make (fixture->now, days * DAY, SAMPLE_STEP, &soc, &in, &out);
   for (guint i = 0; i < soc->len; i++)
     {
       gint64 t = g_array_index (soc, JuiceHistoryPoint, i).time;
@@ -60,8 +72,17 @@ record (Fixture *fixture,
                             g_array_index (out, JuiceHistoryPoint, i).mean);
       juice_history_record (fixture->history, SN, JUICE_HISTORY_SERIES_AC_OUT, t,
                             g_array_index (out, JuiceHistoryPoint, i).mean);
+      if (t >= today && t < fixture->now)
+        {
+          sum_in += g_array_index (in, JuiceHistoryPoint, i).mean * SAMPLE_STEP / 3600.0;
+          sum_out += g_array_index (out, JuiceHistoryPoint, i).mean * SAMPLE_STEP / 3600.0;
+        }
     }
   juice_history_flush (fixture->history);
+  if (wh_in != NULL)
+    *wh_in = sum_in;
+  if (wh_out != NULL)
+    *wh_out = sum_out;
 }
 
 static void
@@ -146,8 +167,12 @@ test_page_day (Fixture       *fixture,
   JuicePowerChart *chart;
   GtkWidget *view, *today;
   const char *summary;
+  double wh_in, wh_out;
+  g_autofree char *in = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
 
-  record (fixture, 1);
+  record (fixture, 1, &wh_in, &wh_out);
   open_window (fixture);
   chart = wait_for_chart (fixture);
   view = gtk_widget_get_ancestor (GTK_WIDGET (chart), JUICE_TYPE_HISTORY_VIEW);
@@ -166,6 +191,12 @@ test_page_day (Fixture       *fixture,
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (today)), " kWh in, "));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (today)), ==,
                    juice_history_view_get_today (JUICE_HISTORY_VIEW (view)));
+  /* The energy integrated from the samples, not a fraction of it. */
+  in = juice_chart_format_energy (wh_in);
+  out = juice_chart_format_energy (wh_out);
+  expected = g_strdup_printf ("Today: %s in, %s out", in, out);
+  g_test_message ("%s (%.0f Wh in, %.0f Wh out recorded)", expected, wh_in, wh_out);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (today)), ==, expected);
 
   ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-page-day-light.png");
   ui_save_screenshot (view, "chart-history-day-light.png");
@@ -184,7 +215,7 @@ test_page_month (Fixture       *fixture,
   JuiceEnergyChart *energy;
   GtkWidget *view;
 
-  record (fixture, 30);
+  record (fixture, 30, NULL, NULL);
   open_window (fixture);
   chart = wait_for_chart (fixture);
   view = gtk_widget_get_ancestor (GTK_WIDGET (chart), JUICE_TYPE_HISTORY_VIEW);
@@ -222,7 +253,7 @@ test_export (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gboolean exporting = FALSE;
 
-  record (fixture, 1);
+  record (fixture, 1, NULL, NULL);
   open_window (fixture);
   juice_window_set_device (fixture->window, fixture->device);
 
