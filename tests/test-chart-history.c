@@ -107,6 +107,10 @@ fixture_set_up (Fixture       *fixture,
   fixture->device = juice_device_new (SN, juice_device_profile_delta_pro ());
   g_object_set (fixture->sim, "time-of-day", 18.0, NULL);
   juice_sim_device_set_name (fixture->sim, "Cabin");
+  /* Charged by the afternoon's sun, as the recorded history ends. */
+  juice_sim_device_set_quota_int (fixture->sim, "pd.soc", 100);
+  juice_sim_device_set_quota_int (fixture->sim, "bmsMaster.soc", 100);
+  juice_sim_device_set_quota_int (fixture->sim, "ems.lcdShowSoc", 100);
   juice_sim_device_attach (fixture->sim, fixture->device);
   juice_device_set_product (fixture->device, "DELTA Pro");
   fixture->devices = g_list_store_new (JUICE_TYPE_DEVICE);
@@ -160,6 +164,24 @@ wait_for_chart (Fixture *fixture)
   return JUICE_POWER_CHART (chart);
 }
 
+/* Scrolls the device page so that its last chart is in the window, with
+ * as much of the page above it as fits, as a user would look at them. */
+static void
+show_charts (Fixture *fixture)
+{
+  GtkWidget *energy = ui_find_by_type (GTK_WIDGET (fixture->window), JUICE_TYPE_ENERGY_CHART);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (energy, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t bottom;
+
+  ui_wait_drawn (energy);
+  g_assert_true (gtk_widget_compute_point (energy, scrolled,
+                                           &GRAPHENE_POINT_INIT (0, gtk_widget_get_height (energy)),
+                                           &bottom));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + bottom.y -
+                                        gtk_adjustment_get_page_size (adjustment) + 24);
+}
+
 static void
 test_page_day (Fixture       *fixture,
                gconstpointer  data)
@@ -198,12 +220,13 @@ test_page_day (Fixture       *fixture,
   g_test_message ("%s (%.0f Wh in, %.0f Wh out recorded)", expected, wh_in, wh_out);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (today)), ==, expected);
 
-  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-page-day-light.png");
+  show_charts (fixture);
+  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-day-light.png");
   ui_save_screenshot (view, "chart-history-day-light.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
-  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-page-day-dark.png");
+  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-day-dark.png");
   ui_save_screenshot (view, "chart-history-day-dark.png");
 }
 
@@ -234,9 +257,12 @@ test_page_month (Fixture       *fixture,
   g_test_message ("%s", juice_energy_chart_get_summary (energy));
   g_assert_null (strstr (juice_energy_chart_get_summary (energy), "nothing recorded"));
 
+  show_charts (fixture);
+  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-month-light.png");
   ui_save_screenshot (view, "chart-history-month-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-month-dark.png");
   ui_save_screenshot (view, "chart-history-month-dark.png");
 }
 
@@ -283,10 +309,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GtkCssProvider) css = NULL;
+
   g_setenv ("TZ", "UTC", TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+
+  /* What AdwApplication loads for the app from its resource base path:
+   * the screenshots show the app as it looks. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/juicepower/Juice/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   g_test_add ("/juice/chart/history/day", Fixture, NULL, fixture_set_up, test_page_day,
               fixture_tear_down);
