@@ -9,6 +9,7 @@
 
 #include "chart-data.h"
 #include "juice-device-page.h"
+#include "juice-chart-util.h"
 #include "juice-energy-chart.h"
 #include "juice-history-view.h"
 #include "juice-power-chart.h"
@@ -36,16 +37,27 @@ fixture_clock (gpointer user_data)
   return ((Fixture *) user_data)->now;
 }
 
-/* @days of samples a minute apart, recorded as the app records them. */
+/* Seconds between samples. The history counts a sample's power for at
+ * most 10 s (a gap is not energy), as the device reports every few
+ * seconds: samples further apart would make the daily energy a fraction of
+ * the power drawn (a minute apart, a sixth). */
+#define SAMPLE_STEP 10
+
+/* @days of samples SAMPLE_STEP apart, recorded as the app records them;
+ * the Wh in and out of today (UTC) in @wh_in and @wh_out. */
 static void
 record (Fixture *fixture,
-        guint    days)
+        guint    days,
+        double  *wh_in,
+        double  *wh_out)
 {
   g_autoptr(GArray) soc = NULL;
   g_autoptr(GArray) in = NULL;
   g_autoptr(GArray) out = NULL;
+  gint64 today = fixture->now / DAY * DAY;
+  double sum_in = 0, sum_out = 0;
 
-  chart_data_make (fixture->now, days * DAY, 60, &soc, &in, &out);
+  chart_data_make (fixture->now, days * DAY, SAMPLE_STEP, &soc, &in, &out);
   for (guint i = 0; i < soc->len; i++)
     {
       gint64 t = g_array_index (soc, JuiceHistoryPoint, i).time;
@@ -60,8 +72,17 @@ record (Fixture *fixture,
                             g_array_index (out, JuiceHistoryPoint, i).mean);
       juice_history_record (fixture->history, SN, JUICE_HISTORY_SERIES_AC_OUT, t,
                             g_array_index (out, JuiceHistoryPoint, i).mean);
+      if (t >= today && t < fixture->now)
+        {
+          sum_in += g_array_index (in, JuiceHistoryPoint, i).mean * SAMPLE_STEP / 3600.0;
+          sum_out += g_array_index (out, JuiceHistoryPoint, i).mean * SAMPLE_STEP / 3600.0;
+        }
     }
   juice_history_flush (fixture->history);
+  if (wh_in != NULL)
+    *wh_in = sum_in;
+  if (wh_out != NULL)
+    *wh_out = sum_out;
 }
 
 static void
@@ -86,6 +107,10 @@ fixture_set_up (Fixture       *fixture,
   fixture->device = juice_device_new (SN, juice_device_profile_delta_pro ());
   g_object_set (fixture->sim, "time-of-day", 18.0, NULL);
   juice_sim_device_set_name (fixture->sim, "Cabin");
+  /* Charged by the afternoon's sun, as the recorded history ends. */
+  juice_sim_device_set_quota_int (fixture->sim, "pd.soc", 100);
+  juice_sim_device_set_quota_int (fixture->sim, "bmsMaster.soc", 100);
+  juice_sim_device_set_quota_int (fixture->sim, "ems.lcdShowSoc", 100);
   juice_sim_device_attach (fixture->sim, fixture->device);
   juice_device_set_product (fixture->device, "DELTA Pro");
   fixture->devices = g_list_store_new (JUICE_TYPE_DEVICE);
@@ -139,6 +164,24 @@ wait_for_chart (Fixture *fixture)
   return JUICE_POWER_CHART (chart);
 }
 
+/* Scrolls the device page so that its last chart is in the window, with
+ * as much of the page above it as fits, as a user would look at them. */
+static void
+show_charts (Fixture *fixture)
+{
+  GtkWidget *energy = ui_find_by_type (GTK_WIDGET (fixture->window), JUICE_TYPE_ENERGY_CHART);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (energy, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t bottom;
+
+  ui_wait_drawn (energy);
+  g_assert_true (gtk_widget_compute_point (energy, scrolled,
+                                           &GRAPHENE_POINT_INIT (0, gtk_widget_get_height (energy)),
+                                           &bottom));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + bottom.y -
+                                        gtk_adjustment_get_page_size (adjustment) + 24);
+}
+
 static void
 test_page_day (Fixture       *fixture,
                gconstpointer  data)
@@ -146,8 +189,12 @@ test_page_day (Fixture       *fixture,
   JuicePowerChart *chart;
   GtkWidget *view, *today;
   const char *summary;
+  double wh_in, wh_out;
+  g_autofree char *in = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
 
-  record (fixture, 1);
+  record (fixture, 1, &wh_in, &wh_out);
   open_window (fixture);
   chart = wait_for_chart (fixture);
   view = gtk_widget_get_ancestor (GTK_WIDGET (chart), JUICE_TYPE_HISTORY_VIEW);
@@ -166,13 +213,20 @@ test_page_day (Fixture       *fixture,
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (today)), " kWh in, "));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (today)), ==,
                    juice_history_view_get_today (JUICE_HISTORY_VIEW (view)));
+  /* The energy integrated from the samples, not a fraction of it. */
+  in = juice_chart_format_energy (wh_in);
+  out = juice_chart_format_energy (wh_out);
+  expected = g_strdup_printf ("Today: %s in, %s out", in, out);
+  g_test_message ("%s (%.0f Wh in, %.0f Wh out recorded)", expected, wh_in, wh_out);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (today)), ==, expected);
 
-  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-page-day-light.png");
+  show_charts (fixture);
+  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-day-light.png");
   ui_save_screenshot (view, "chart-history-day-light.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
-  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-page-day-dark.png");
+  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-day-dark.png");
   ui_save_screenshot (view, "chart-history-day-dark.png");
 }
 
@@ -184,7 +238,7 @@ test_page_month (Fixture       *fixture,
   JuiceEnergyChart *energy;
   GtkWidget *view;
 
-  record (fixture, 30);
+  record (fixture, 30, NULL, NULL);
   open_window (fixture);
   chart = wait_for_chart (fixture);
   view = gtk_widget_get_ancestor (GTK_WIDGET (chart), JUICE_TYPE_HISTORY_VIEW);
@@ -203,9 +257,12 @@ test_page_month (Fixture       *fixture,
   g_test_message ("%s", juice_energy_chart_get_summary (energy));
   g_assert_null (strstr (juice_energy_chart_get_summary (energy), "nothing recorded"));
 
+  show_charts (fixture);
+  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-month-light.png");
   ui_save_screenshot (view, "chart-history-month-light.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-month-dark.png");
   ui_save_screenshot (view, "chart-history-month-dark.png");
 }
 
@@ -222,7 +279,7 @@ test_export (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gboolean exporting = FALSE;
 
-  record (fixture, 1);
+  record (fixture, 1, NULL, NULL);
   open_window (fixture);
   juice_window_set_device (fixture->window, fixture->device);
 
@@ -252,10 +309,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GtkCssProvider) css = NULL;
+
   g_setenv ("TZ", "UTC", TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+
+  /* What AdwApplication loads for the app from its resource base path:
+   * the screenshots show the app as it looks. */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/juicepower/Juice/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   g_test_add ("/juice/chart/history/day", Fixture, NULL, fixture_set_up, test_page_day,
               fixture_tear_down);

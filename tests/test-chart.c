@@ -433,6 +433,27 @@ test_energy (void)
   gtk_widget_activate_action (widget, "chart.hide-cursor", NULL);
   g_assert_null (juice_energy_chart_get_readout (chart));
 
+  /* Bars stand at their date: a day without data (left out by the
+   * history) leaves its column empty, the days before it do not move. */
+  g_assert_cmpint (juice_energy_chart_get_column (chart, 0), ==, 0);
+  g_assert_cmpint (juice_energy_chart_get_column (chart, 29), ==, 29);
+  g_array_remove_index (days, 27);
+  juice_energy_chart_set_days (chart, days);
+  g_assert_cmpint (juice_energy_chart_get_column (chart, 28), ==, 29);
+  g_assert_cmpint (juice_energy_chart_get_column (chart, 27), ==, 28);
+  g_assert_cmpint (juice_energy_chart_get_column (chart, 26), ==, 26);
+  g_assert_cmpint (juice_energy_chart_get_column (chart, 0), ==, 0);
+  g_assert_true (gtk_widget_activate_action (widget, "chart.move-cursor", "i", -1));
+  g_assert_true (g_str_has_prefix (juice_energy_chart_get_readout (chart), "Mon 30\n"));
+  gtk_widget_activate_action (widget, "chart.move-cursor", "i", -1);
+  g_assert_true (g_str_has_prefix (juice_energy_chart_get_readout (chart), "Sun 29\n"));
+  gtk_widget_activate_action (widget, "chart.move-cursor", "i", -1);
+  /* Sat 28 was left out: the next day back is Fri 27. */
+  g_assert_true (g_str_has_prefix (juice_energy_chart_get_readout (chart), "Fri 27\n"));
+  ui_wait_drawn (widget);
+  ui_save_screenshot (widget, "chart-energy-gap.png");
+  gtk_widget_activate_action (widget, "chart.hide-cursor", NULL);
+
   /* Fewer days than a month: the newest still at the right; none: empty. */
   g_array_remove_range (days, 0, 25);
   juice_energy_chart_set_days (chart, days);

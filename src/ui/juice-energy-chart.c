@@ -221,6 +221,19 @@ append_bar (GtkSnapshot   *snapshot,
   gtk_snapshot_pop (snapshot);
 }
 
+/* The day's column: the newest day is the last one, and a day without
+ * data (left out of the array) leaves its column empty. Days are counted
+ * in local time, so a 23- or 25-hour day is still one. */
+static int
+slot_of (JuiceEnergyChart *self,
+         guint             index)
+{
+  gint64 newest = g_array_index (self->days, JuiceHistoryDay, self->days->len - 1).day_start;
+  gint64 start = g_array_index (self->days, JuiceHistoryDay, index).day_start;
+
+  return JUICE_ENERGY_CHART_N_DAYS - 1 - (int) llround ((newest - start) / 86400.0);
+}
+
 static void
 juice_energy_chart_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -233,7 +246,7 @@ juice_energy_chart_snapshot (GtkWidget   *widget,
   double max = 0, step, top;
   int text_h;
   float slot, base;
-  guint first;
+  int cursor_slot = 0;
 
   if (!self->colors_valid)
     {
@@ -253,12 +266,15 @@ juice_energy_chart_snapshot (GtkWidget   *widget,
                       height - PAD_TOP - text_h - 10);
   base = self->plot.origin.y + self->plot.size.height;
   slot = self->plot.size.width / JUICE_ENERGY_CHART_N_DAYS;
-  first = JUICE_ENERGY_CHART_N_DAYS - self->days->len;
+  if (self->cursor >= 0 && self->cursor < (int) self->days->len)
+    cursor_slot = slot_of (self, self->cursor);
 
   for (guint i = 0; i < self->days->len; i++)
     {
       const JuiceHistoryDay *day = &g_array_index (self->days, JuiceHistoryDay, i);
 
+      if (slot_of (self, i) < 0)
+        continue;
       max = MAX (max, MAX (juice_history_day_get_wh_in (day), juice_history_day_get_wh_out (day)));
     }
   step = juice_chart_nice_step (max, N_STEPS, 300);
@@ -281,30 +297,45 @@ juice_energy_chart_snapshot (GtkWidget   *widget,
 
   if (self->cursor >= 0 && self->cursor < (int) self->days->len)
     gtk_snapshot_append_color (snapshot, &hover,
-                               &GRAPHENE_RECT_INIT (self->plot.origin.x + (first + self->cursor) * slot,
+                               &GRAPHENE_RECT_INIT (self->plot.origin.x + cursor_slot * slot,
                                                     self->plot.origin.y, slot,
                                                     self->plot.size.height));
 
   for (guint i = 0; i < self->days->len; i++)
     {
       const JuiceHistoryDay *day = &g_array_index (self->days, JuiceHistoryDay, i);
-      float x = self->plot.origin.x + (first + i) * slot;
+      int day_slot = slot_of (self, i);
+      float x = self->plot.origin.x + day_slot * slot;
       float bar = MAX (1, (slot - 4) / 2);
       double wh_in = juice_history_day_get_wh_in (day);
       double wh_out = juice_history_day_get_wh_out (day);
 
+      if (day_slot < 0)
+        continue;
       append_bar (snapshot, x + 2, base - self->plot.size.height * MIN (wh_in, top) / top, bar,
                   base, &self->colors.input);
       append_bar (snapshot, x + 2 + bar, base - self->plot.size.height * MIN (wh_out, top) / top,
                   bar, base, &self->colors.output);
+    }
 
-      /* A date under every seventh day, counted back from the newest. */
-      if ((self->days->len - 1 - i) % 7 == 0)
+  /* A date under every seventh day, counted back from the newest, with
+   * data or not. */
+  if (self->days->len > 0)
+    {
+      gint64 newest = g_array_index (self->days, JuiceHistoryDay, self->days->len - 1).day_start;
+      g_autoptr(GDateTime) newest_dt = g_date_time_new_from_unix_local (newest);
+
+      for (int back = 0; newest_dt != NULL && back < JUICE_ENERGY_CHART_N_DAYS; back += 7)
         {
-          g_autofree char *text = format_day (day->day_start);
-          g_autoptr(PangoLayout) label = create_layout (self, text, 0.83);
+          g_autoptr(GDateTime) dt = g_date_time_add_days (newest_dt, -back);
+          g_autofree char *text = dt != NULL ? format_day (g_date_time_to_unix (dt)) : NULL;
+          g_autoptr(PangoLayout) label = NULL;
+          float x = self->plot.origin.x + (JUICE_ENERGY_CHART_N_DAYS - 1 - back) * slot;
           int label_w;
 
+          if (text == NULL)
+            continue;
+          label = create_layout (self, text, 0.83);
           pango_layout_get_pixel_size (label, &label_w, NULL);
           append_text (snapshot, label,
                        CLAMP (x + slot / 2 - label_w / 2.0f, 0, width - label_w), base + 6, &dim);
@@ -326,7 +357,7 @@ juice_energy_chart_snapshot (GtkWidget   *widget,
   if (self->readout != NULL)
     {
       g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, self->readout);
-      float x = self->plot.origin.x + (first + self->cursor + 1) * slot + 8;
+      float x = self->plot.origin.x + (cursor_slot + 1) * slot + 8;
       GdkRGBA panel = juice_chart_color_alpha (&self->colors.panel, 0.96);
       GdkRGBA border = juice_chart_color_alpha (&self->colors.fg, 0.15);
       GskRoundedRect box;
@@ -336,7 +367,7 @@ juice_energy_chart_snapshot (GtkWidget   *widget,
       box_w += 20;
       box_h += 14;
       if (x + box_w > width)
-        x = self->plot.origin.x + (first + self->cursor) * slot - 8 - box_w;
+        x = self->plot.origin.x + cursor_slot * slot - 8 - box_w;
       gsk_rounded_rect_init_from_rect (&box, &GRAPHENE_RECT_INIT (MAX (x, 0), self->plot.origin.y,
                                                                   box_w, box_h), 8);
       gtk_snapshot_push_rounded_clip (snapshot, &box);
@@ -354,14 +385,16 @@ day_at (JuiceEnergyChart *self,
         double            x)
 {
   float slot = self->plot.size.width / JUICE_ENERGY_CHART_N_DAYS;
-  int first = JUICE_ENERGY_CHART_N_DAYS - self->days->len;
-  int index;
+  int column;
 
   if (slot <= 0)
     return -1;
 
-  index = (int) floor ((x - self->plot.origin.x) / slot) - first;
-  return index >= 0 && index < (int) self->days->len ? index : -1;
+  column = (int) floor ((x - self->plot.origin.x) / slot);
+  for (guint i = 0; i < self->days->len; i++)
+    if (slot_of (self, i) == column)
+      return (int) i;
+  return -1;
 }
 
 static void
@@ -644,4 +677,18 @@ juice_energy_chart_get_summary (JuiceEnergyChart *self)
   g_return_val_if_fail (JUICE_IS_ENERGY_CHART (self), NULL);
 
   return self->summary;
+}
+
+int
+juice_energy_chart_get_column (JuiceEnergyChart *self,
+                               int               day)
+{
+  int column;
+
+  g_return_val_if_fail (JUICE_IS_ENERGY_CHART (self), -1);
+
+  if (day < 0 || day >= (int) self->days->len)
+    return -1;
+  column = slot_of (self, day);
+  return column >= 0 ? column : -1;
 }

@@ -29,6 +29,10 @@ void        juice_energy_chart_set_days    (JuiceEnergyChart *self,
 int         juice_energy_chart_get_cursor  (JuiceEnergyChart *self);
 void        juice_energy_chart_set_cursor  (JuiceEnergyChart *self,
                                             int               day);
+/* The column (0 the oldest of the 30 days, 29 the newest) of the @day-th
+ * JuiceHistoryDay, by its date; -1 when it is older than the chart shows. */
+int         juice_energy_chart_get_column  (JuiceEnergyChart *self,
+                                            int               day);
 const char *juice_energy_chart_get_readout (JuiceEnergyChart *self);
 const char *juice_energy_chart_get_summary (JuiceEnergyChart *self);
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -24,6 +25,14 @@ clear_label (gpointer data)
   JuiceChartLabel *label = data;
 
   g_clear_object (&label->layout);
+}
+
+void
+_juice_power_chart_free_rasters (JuicePowerChart *self)
+{
+  g_clear_pointer (&self->series_node, gsk_render_node_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (self->rasters); i++)
+    g_clear_pointer (&self->rasters[i], cairo_surface_destroy);
 }
 
 void
@@ -63,6 +72,7 @@ text_height (JuicePowerChart *self)
 static void
 add_label (JuicePowerChart *self,
            char            *text,
+           gint64           time,
            float            x,
            float            y,
            float            xalign)
@@ -74,6 +84,8 @@ add_label (JuicePowerChart *self,
   pango_layout_get_pixel_size (label.layout, &width, &height);
   label.x = x - xalign * width;
   label.y = y - height / 2.0f;
+  label.time = time;
+  label.xalign = xalign;
   g_array_append_val (self->labels, label);
   g_free (text);
 }
@@ -123,6 +135,54 @@ rebin (JuicePowerChart *self)
   self->bins_valid = TRUE;
 }
 
+static float
+tick_x (JuicePowerChart *self,
+        gint64           time)
+{
+  gint64 from = _juice_power_chart_get_from (self);
+  gint64 span = MAX (1, self->end_time - from);
+
+  return self->plot.origin.x + self->plot.size.width * (time - from) / (double) span;
+}
+
+/* The same power axis and the same ticks as the labels show (the end
+ * moved by a report, not past a tick): the labels only move. */
+static gboolean
+move_labels (JuicePowerChart *self,
+             GArray          *ticks)
+{
+  guint n_time = 0, t = 0;
+
+  if (self->labels == NULL || self->labels_step != self->power_step)
+    return FALSE;
+
+  for (guint i = 0; i < self->labels->len; i++)
+    n_time += g_array_index (self->labels, JuiceChartLabel, i).time >= 0;
+  if (n_time != ticks->len)
+    return FALSE;
+
+  for (guint i = 0; i < self->labels->len; i++)
+    {
+      JuiceChartLabel *label = &g_array_index (self->labels, JuiceChartLabel, i);
+
+      if (label->time >= 0 && label->time != g_array_index (ticks, JuiceChartTick, t++).time)
+        return FALSE;
+    }
+
+  for (guint i = 0; i < self->labels->len; i++)
+    {
+      JuiceChartLabel *label = &g_array_index (self->labels, JuiceChartLabel, i);
+      int width;
+
+      if (label->time < 0)
+        continue;
+      pango_layout_get_pixel_size (label->layout, &width, NULL);
+      label->x = tick_x (self, label->time) - label->xalign * width;
+    }
+
+  return TRUE;
+}
+
 static void
 make_labels (JuicePowerChart *self)
 {
@@ -130,8 +190,17 @@ make_labels (JuicePowerChart *self)
   gint64 span = self->end_time - from;
   g_autoptr(GArray) ticks = NULL;
   graphene_rect_t *plot = &self->plot;
-  float time_y = plot->origin.y + plot->size.height + 6 + text_height (self) / 2.0f;
+  float time_y;
 
+  /* A label every 90 pixels at most. */
+  ticks = juice_chart_time_ticks (from, self->end_time,
+                                  span * 90 / MAX (1, (gint64) plot->size.width), NULL);
+  if (move_labels (self, ticks))
+    return;
+
+  g_clear_pointer (&self->labels, g_array_unref);
+  self->labels_step = self->power_step;
+  time_y = plot->origin.y + plot->size.height + 6 + text_height (self) / 2.0f;
   self->labels = g_array_new (FALSE, FALSE, sizeof (JuiceChartLabel));
   g_array_set_clear_func (self->labels, clear_label);
 
@@ -139,23 +208,20 @@ make_labels (JuicePowerChart *self)
     {
       float y = plot->origin.y + plot->size.height * (1 - (float) i / N_STEPS);
 
-      add_label (self, juice_chart_format_power_axis (i * self->power_step),
+      add_label (self, juice_chart_format_power_axis (i * self->power_step), -1,
                  plot->origin.x - 8, y, 1);
       if (i % 2 == 0)
         /* Translators: the charge axis, "50 %" */
-        add_label (self, g_strdup_printf (_("%u %%"), i * 100 / N_STEPS),
+        add_label (self, g_strdup_printf (_("%u %%"), i * 100 / N_STEPS), -1,
                    plot->origin.x + plot->size.width + 8, y, 0);
     }
 
-  /* A label every 90 pixels at most. */
-  ticks = juice_chart_time_ticks (from, self->end_time,
-                                  span * 90 / MAX (1, (gint64) plot->size.width), NULL);
   for (guint i = 0; i < ticks->len; i++)
     {
       JuiceChartTick *tick = &g_array_index (ticks, JuiceChartTick, i);
-      float x = plot->origin.x + plot->size.width * (tick->time - from) / (double) span;
 
-      add_label (self, g_steal_pointer (&tick->label), x, time_y, 0.5);
+      add_label (self, g_steal_pointer (&tick->label), tick->time,
+                 tick_x (self, tick->time), time_y, 0.5);
     }
 }
 
@@ -234,12 +300,23 @@ fill_span (Raster  *raster,
   y0 = MAX (y0, 0);
   y1 = MIN (y1, raster->height);
 
+  /* A span covers pixels of a few values only (empty, or one area under
+   * another): each is blended once. */
+  guint32 last_dst = 0, last_out = color;
+
   for (int y = y0; y < y1; y++)
     {
       guint32 *row = raster->pixels + (gsize) y * raster->width;
 
       for (int x = x0; x < x1; x++)
-        row[x] = blend (color, row[x]);
+        {
+          if (row[x] != last_dst)
+            {
+              last_dst = row[x];
+              last_out = blend (color, last_dst);
+            }
+          row[x] = last_out;
+        }
     }
 }
 
@@ -322,10 +399,25 @@ draw_series (JuicePowerChart *self,
 
       raster.width = self->n_bins * scale;
       raster.height = (int) bounds.size.height * scale;
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, raster.width, raster.height);
+
+      /* Fresh megabytes for every new frame cost more in page faults than
+       * drawing: the buffers are kept and made again only for a new size.
+       * Flushing detaches what an older node still shows from the buffer
+       * (cairo copies it then), so the two are used in turn. */
+      surface = self->rasters[self->next_raster];
+      if (surface == NULL ||
+          cairo_image_surface_get_width (surface) != raster.width ||
+          cairo_image_surface_get_height (surface) != raster.height)
+        {
+          g_clear_pointer (&self->rasters[self->next_raster], cairo_surface_destroy);
+          surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, raster.width, raster.height);
+          self->rasters[self->next_raster] = surface;
+        }
+      self->next_raster = (self->next_raster + 1) % G_N_ELEMENTS (self->rasters);
       g_assert (cairo_image_surface_get_stride (surface) == raster.width * 4);
       cairo_surface_flush (surface);
       raster.pixels = (guint32 *) cairo_image_surface_get_data (surface);
+      memset (raster.pixels, 0, (gsize) raster.width * raster.height * 4);
 
       raster_series (self, &raster, JUICE_POWER_CHART_IN, scale,
                      premultiply (&self->colors.input, 0.28),
@@ -345,7 +437,6 @@ draw_series (JuicePowerChart *self,
       cairo_set_source_surface (cr, surface, bounds.origin.x, bounds.origin.y);
       cairo_paint (cr);
       cairo_destroy (cr);
-      cairo_surface_destroy (surface);
       self->series_scale = scale;
     }
 
@@ -527,7 +618,6 @@ juice_power_chart_draw (JuicePowerChart *self,
                           MAX (8, height - PAD_TOP - bottom));
       self->n_bins = plot_width;
       rebin (self);
-      g_clear_pointer (&self->labels, g_array_unref);
       make_labels (self);
     }
 

@@ -23,6 +23,8 @@ typedef struct
   PangoLayout *layout;
   float        x;
   float        y;
+  gint64       time;   /* a time label's tick, -1 for the value axes */
+  float        xalign;
 } JuiceChartLabel;
 
 struct _JuicePowerChart
@@ -55,6 +57,11 @@ struct _JuicePowerChart
   JuiceChartColors  colors;
   GskRenderNode    *series_node;  /* the areas and the line, as drawn last */
   int               series_scale;
+  double            labels_step;  /* the power step the labels were made for */
+  /* Two pixel buffers kept across frames, used in turn: a new frame draws
+   * into the one the previous frame's node does not show. */
+  cairo_surface_t  *rasters[2];
+  guint             next_raster;
 };
 
 gint64   _juice_power_chart_get_from      (JuicePowerChart       *self);
@@ -64,5 +71,6 @@ gboolean _juice_power_chart_value_at      (JuicePowerChart       *self,
                                            gint64                 time,
                                            double                *value);
 void     _juice_power_chart_clear_layouts (JuicePowerChart       *self);
+void     _juice_power_chart_free_rasters  (JuicePowerChart       *self);
 
 G_END_DECLS

@@ -508,6 +508,7 @@ juice_power_chart_finalize (GObject *object)
       g_clear_pointer (&self->bins[s], g_free);
     }
   _juice_power_chart_clear_layouts (self);
+  _juice_power_chart_free_rasters (self);
   g_clear_pointer (&self->readout, g_free);
   g_clear_pointer (&self->summary, g_free);
 
@@ -731,7 +732,9 @@ juice_power_chart_set_end_time (JuicePowerChart *self,
       (self->cursor_time < _juice_power_chart_get_from (self) || self->cursor_time > end_time))
     juice_power_chart_set_cursor_time (self, -1);
   trim_live (self);
-  _juice_power_chart_clear_layouts (self);
+  /* The labels stay while the ticks and the power axis are the same: the
+   * next frame only moves them (see juice-power-chart-draw.c). */
+  g_clear_pointer (&self->series_node, gsk_render_node_unref);
   data_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_END_TIME]);
 }
