@@ -23,7 +23,7 @@
  * the 24-hour one), bounded to these: */
 #define MIN_UPDATE_US (1 * G_USEC_PER_SEC)
 #define MAX_LIVE_US   (60 * G_USEC_PER_SEC)
-#define MAX_RELOAD_US (10 * G_USEC_PER_SEC)
+#define MAX_RELOAD_US (60 * G_USEC_PER_SEC)
 
 struct _JuiceHistoryView
 {
