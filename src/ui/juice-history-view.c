@@ -17,6 +17,14 @@
 /* More points than any screen has columns gains nothing. */
 #define MAX_POINTS 1920
 
+/* A report moves the chart only when it moves a pixel: live points and
+ * reloads after a history batch reach the chart at most once per column's
+ * worth of time (1 s in the 1-hour view on a wide window, about 2.5 min in
+ * the 24-hour one), bounded to these: */
+#define MIN_UPDATE_US (1 * G_USEC_PER_SEC)
+#define MAX_LIVE_US   (60 * G_USEC_PER_SEC)
+#define MAX_RELOAD_US (60 * G_USEC_PER_SEC)
+
 struct _JuiceHistoryView
 {
   GtkWidget         parent_instance;
@@ -35,6 +43,10 @@ struct _JuiceHistoryView
   gulong            report_id;
   gulong            changed_id;
   guint             reload_idle;
+  guint             reload_timeout;
+  guint             live_timeout;
+  gint64            reloaded_at;     /* monotonic µs of the last reload */
+  gint64            live_at;         /* monotonic µs of the last live point */
 };
 
 G_DEFINE_FINAL_TYPE (JuiceHistoryView, juice_history_view, GTK_TYPE_WIDGET)
@@ -143,9 +155,11 @@ juice_history_view_reload (JuiceHistoryView *self)
   g_return_if_fail (JUICE_IS_HISTORY_VIEW (self));
 
   g_clear_handle_id (&self->reload_idle, g_source_remove);
+  g_clear_handle_id (&self->reload_timeout, g_source_remove);
   if (self->device == NULL || self->history == NULL)
     return;
 
+  self->reloaded_at = g_get_monotonic_time ();
   end = now (self);
   from = end - juice_chart_range_get_seconds (self->range);
   max_points = CLAMP (gtk_widget_get_width (GTK_WIDGET (self->power_chart)), 320, MAX_POINTS);
@@ -177,6 +191,69 @@ schedule_reload (JuiceHistoryView *self)
     self->reload_idle = g_idle_add_full (G_PRIORITY_LOW, reload_idle_cb, self, NULL);
 }
 
+/* Time the chart shows per pixel column, in µs, within [@min_us, @max_us]. */
+static gint64
+column_us (JuiceHistoryView *self,
+           gint64            min_us,
+           gint64            max_us)
+{
+  int width = MAX (gtk_widget_get_width (GTK_WIDGET (self->power_chart)), 1);
+  gint64 us = juice_chart_range_get_seconds (self->range) * G_USEC_PER_SEC / width;
+
+  return CLAMP (us, min_us, max_us);
+}
+
+static gboolean
+reload_timeout_cb (gpointer data)
+{
+  JuiceHistoryView *self = data;
+
+  self->reload_timeout = 0;
+  juice_history_view_reload (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A reload at once when the last one is a column's time old, else once
+ * that time is up (one timer however many batches come meanwhile). */
+static void
+schedule_reload_throttled (JuiceHistoryView *self)
+{
+  gint64 wait = self->reloaded_at + column_us (self, MIN_UPDATE_US, MAX_RELOAD_US)
+                - g_get_monotonic_time ();
+
+  if (self->reload_idle != 0 || self->reload_timeout != 0)
+    return;
+  if (wait <= 0)
+    schedule_reload (self);
+  else
+    self->reload_timeout = g_timeout_add ((guint) (wait / 1000) + 1, reload_timeout_cb, self);
+}
+
+/* The device's newest values as the chart's live point. */
+static void
+push_live (JuiceHistoryView *self)
+{
+  if (self->device == NULL || juice_device_get_n_quotas (self->device) == 0)
+    return;
+
+  self->live_at = g_get_monotonic_time ();
+  juice_power_chart_add_live (self->power_chart, now (self), juice_device_get_soc (self->device),
+                              juice_device_get_watts_in (self->device),
+                              juice_device_get_watts_out (self->device));
+}
+
+static gboolean
+live_timeout_cb (gpointer data)
+{
+  JuiceHistoryView *self = data;
+
+  self->live_timeout = 0;
+  push_live (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 /* The history wrote a batch: the chart takes the recorded points. */
 static void
 on_history_changed (JuiceHistory     *history,
@@ -185,7 +262,7 @@ on_history_changed (JuiceHistory     *history,
 {
   if (self->device != NULL &&
       g_strcmp0 (serial_number, juice_device_get_serial_number (self->device)) == 0)
-    schedule_reload (self);
+    schedule_reload_throttled (self);
 }
 
 /* A report: the newest point, before the history has written it. */
@@ -194,12 +271,18 @@ on_report_applied (JuiceDevice      *device,
                    guint             n_changed,
                    JuiceHistoryView *self)
 {
-  if (juice_device_get_n_quotas (device) == 0)
+  gint64 wait;
+
+  if (juice_device_get_n_quotas (device) == 0 || self->live_timeout != 0)
     return;
 
-  juice_power_chart_add_live (self->power_chart, now (self), juice_device_get_soc (device),
-                              juice_device_get_watts_in (device),
-                              juice_device_get_watts_out (device));
+  /* At once when the last live point is a column's time old; else the
+   * newest values once that time is up. */
+  wait = self->live_at + column_us (self, MIN_UPDATE_US, MAX_LIVE_US) - g_get_monotonic_time ();
+  if (wait <= 0)
+    push_live (self);
+  else
+    self->live_timeout = g_timeout_add ((guint) (wait / 1000) + 1, live_timeout_cb, self);
 }
 
 static void
@@ -227,6 +310,8 @@ disconnect (JuiceHistoryView *self)
   if (self->history != NULL)
     g_clear_signal_handler (&self->changed_id, self->history);
   g_clear_handle_id (&self->reload_idle, g_source_remove);
+  g_clear_handle_id (&self->reload_timeout, g_source_remove);
+  g_clear_handle_id (&self->live_timeout, g_source_remove);
 }
 
 static void
