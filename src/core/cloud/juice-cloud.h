@@ -1,6 +1,13 @@
 /* juice-cloud.h: signed HTTP calls to EcoFlow's IoT Open API
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * src/core/cloud: EcoFlow's IoT Open API over HTTPS. juice-sign.c signs
+ * requests, juice-tls-database.c adds a test CA to the system's trust,
+ * juice-cloud.c makes the calls (device list, quota/all, the MQTT login,
+ * commands by PUT) and maps failures to juice-cloud-error.h; juice-credentials.c
+ * keeps the API keys in the keyring. It knows commands only as JSON (from
+ * profiles/); model/juice-account.c owns the JuiceCloud.
  */
 
 #pragma once

@@ -1,6 +1,15 @@
 /* juice-device.h: the model of one power station
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * src/core/model: the objects the UI and juice-ctl bind to. JuiceDevice
+ * keeps what one power station reported (through its profile from profiles/)
+ * and sends settings through a JuiceTransport (juice-transport.h);
+ * JuiceAccount is that transport for real devices, over cloud/ and mqtt/;
+ * juice-quota-format.c says how a value reads; juice-report-coalescer.c
+ * applies bursts of reports at most so often. history/ records devices;
+ * sim/ plays them. The parts of JuiceDevice and of JuiceAccount are listed
+ * in juice-device-private.h and juice-account.c.
  */
 
 #pragma once

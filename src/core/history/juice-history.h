@@ -1,6 +1,11 @@
 /* juice-history.h: what each device reported, kept on disk
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * src/core/history: what devices of model/ reported, kept in SQLite: a
+ * writer thread (juice-history-writer.c), the schema and its migrations,
+ * queries, daily energy and CSV export. The parts share
+ * juice-history-private.h.
  */
 
 #pragma once

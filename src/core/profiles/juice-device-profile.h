@@ -1,6 +1,16 @@
 /* juice-device-profile.h: a declarative description of one EcoFlow product
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * src/core/profiles: everything product-specific, as tables. A profile
+ * (juice-device-profile-delta-pro.c, -delta-2.c) lists a product's quota keys
+ * and settings, how it is recognised, its headline keys and what the
+ * simulator needs; juice-command-builder.c turns a setting into a command in
+ * the product's dialect and juice-report-decoder.c turns its reports into
+ * flat keys; juice-setting-info.c checks, parses and formats a setting's
+ * values. Used by model/ (devices), sim/, juice-ctl and the UI; depends
+ * only on base/. Adding a product is adding a table and registering it in
+ * juice-device-profile.c.
  */
 
 #pragma once

@@ -1,6 +1,13 @@
 /* juice-mqtt.h: the MQTT link to EcoFlow's broker (Paho MQTTAsync over TLS)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * src/core/mqtt: the live link to EcoFlow's broker (Paho MQTTAsync over
+ * TLS, with the login cloud/ fetched). It delivers raw payloads per topic and
+ * correlates commands with their set_reply; it does not know products:
+ * decoding reports is profiles/' job, routing them to devices is
+ * model/juice-account.c's. The parts of JuiceMqtt are listed in
+ * juice-mqtt-private.h.
  */
 
 #pragma once

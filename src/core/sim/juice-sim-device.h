@@ -1,6 +1,13 @@
 /* juice-sim-device.h: an in-process DELTA Pro (or DELTA 2: juice-sim-delta-2.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * src/core/sim: in-process simulated devices for `juice --demo`, the tests
+ * and the benchmarks. A JuiceSimDevice plays the product its profile
+ * (profiles/) describes, starting from the fixture in the core's GResource,
+ * and is a JuiceTransport of model/ (or answers like the cloud and the broker
+ * do, in the tests). juice-sim-delta-2.c holds what is specific to the
+ * DELTA 2; the parts share juice-sim-private.h.
  */
 
 #pragma once

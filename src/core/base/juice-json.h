@@ -1,6 +1,13 @@
 /* juice-json.h: reading values the way devices send them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * src/core/base: what every other folder of the core uses and that knows
+ * nothing of EcoFlow's transports. juice-json.h reads values the way
+ * devices send them, within limits (size, depth, ranges); juice-error.h holds
+ * the device error domain that profiles/ and model/ share;
+ * juice-secure-util.h wipes secrets and says which hosts are this computer
+ * (plain text goes only there). Depends on GLib and json-glib only.
  */
 
 #pragma once

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-mqtt-private.h"
+#include "juice-secure-util.h"
 
 #define MAX_BUFFERED_MESSAGES   1000      /* published, not yet written out */
 
@@ -50,16 +51,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static void
-wipe_string (char **str)
-{
-  if (*str != NULL)
-    {
-      explicit_bzero (*str, strlen (*str));
-      g_clear_pointer (str, g_free);
-    }
-}
 
 GSource *
 _juice_mqtt_add_timeout (JuiceMqtt   *self,
@@ -201,18 +192,6 @@ is_valid_topic (const char *topic)
          g_utf8_validate (topic, -1, NULL) && strpbrk (topic, "+#") == NULL;
 }
 
-static gboolean
-is_loopback_host (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 static char *
 build_uri (JuiceMqtt  *self,
            GError    **error)
@@ -235,7 +214,7 @@ build_uri (JuiceMqtt  *self,
       return NULL;
     }
 
-  if (!self->tls && !is_loopback_host (host))
+  if (!self->tls && !juice_host_is_loopback (host))
     {
       g_set_error (error, JUICE_MQTT_ERROR, JUICE_MQTT_ERROR_INVALID_CONFIG,
                    _("MQTT without TLS is allowed only to this computer, not to %s"), host);
@@ -271,7 +250,7 @@ juice_mqtt_finalize (GObject *object)
   g_free (self->client_id);
   g_free (self->ca_file);
   g_free (self->user);
-  wipe_string (&self->password);
+  juice_wipe_string (&self->password);
   g_clear_pointer (&self->subscriptions, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->filter_status, g_hash_table_unref);
@@ -584,7 +563,7 @@ juice_mqtt_set_credentials (JuiceMqtt  *self,
 {
   g_return_if_fail (JUICE_IS_MQTT (self));
 
-  wipe_string (&self->password);
+  juice_wipe_string (&self->password);
   self->password = g_strdup (password);
 
   if (g_strcmp0 (self->user, user) != 0)

@@ -14,16 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-credentials.h"
-
-static void
-wipe_string (char **str)
-{
-  if (*str != NULL)
-    {
-      explicit_bzero (*str, strlen (*str));
-      g_clear_pointer (str, g_free);
-    }
-}
+#include "juice-secure-util.h"
 
 JuiceCredentials *
 juice_credentials_new (const char *access_key,
@@ -47,8 +38,8 @@ juice_credentials_free (JuiceCredentials *self)
   if (self == NULL)
     return;
 
-  wipe_string (&self->access_key);
-  wipe_string (&self->secret_key);
+  juice_wipe_string (&self->access_key);
+  juice_wipe_string (&self->secret_key);
   g_free (self);
 }
 

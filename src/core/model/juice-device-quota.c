@@ -1,0 +1,427 @@
+/* juice-device-quota.c: the quota store of JuiceDevice
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "juice-device"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "juice-device-private.h"
+#include "juice-error.h"
+#include "juice-json.h"
+#include "juice-report-decoder.h"
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+void
+_juice_device_quota_entry_free (gpointer data)
+{
+  QuotaEntry *entry = data;
+
+  g_clear_pointer (&entry->value, json_node_unref);
+  g_free (entry->raw_key);
+  g_free (entry);
+}
+
+/* Report application ---------------------------------------------------- */
+
+/* A value must be what the profile says the key holds: never wrapped,
+ * rounded or coerced into it. Booleans are numbers on the wire (0 and 1). */
+static gboolean
+value_fits_type (const JuiceQuotaInfo *info,
+                 JsonNode             *value)
+{
+  gint64 v;
+  double d;
+
+  if (JSON_NODE_HOLDS_NULL (value))
+    return FALSE;
+
+  if (info == NULL)
+    return TRUE;
+
+  switch (info->type)
+    {
+    case JUICE_QUOTA_INTEGER:
+    case JUICE_QUOTA_ENUM:
+    case JUICE_QUOTA_BOOLEAN:
+    case JUICE_QUOTA_BITS:
+      return juice_json_node_get_exact_int (value, &v);
+
+    case JUICE_QUOTA_FLOAT:
+      return juice_json_node_get_number (value, &d);
+
+    case JUICE_QUOTA_ARRAY:
+      return JSON_NODE_HOLDS_ARRAY (value);
+
+    case JUICE_QUOTA_TEXT:
+    default:
+      return TRUE;
+    }
+}
+
+static void
+update_int (JuiceDevice *self,
+            int         *field,
+            gint64       value,
+            GParamSpec  *pspec)
+{
+  int clamped = (int) CLAMP (value, G_MININT, G_MAXINT);
+
+  if (*field == clamped)
+    return;
+
+  *field = clamped;
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+/* Headline properties come from a handful of keys; compare by pointer to the
+ * profile's strings is not possible for unknown profiles, so by name. */
+static guint
+headline_for_key (const JuiceDeviceProfile *profile,
+                  const char               *key)
+{
+  if (profile != NULL && profile->headline_soc != NULL)
+    {
+      if (g_ascii_strcasecmp (key, profile->headline_soc) == 0)
+        return HEADLINE_SOC;
+      if (g_ascii_strcasecmp (key, profile->headline_watts_in) == 0)
+        return HEADLINE_WATTS_IN;
+      if (g_ascii_strcasecmp (key, profile->headline_watts_out) == 0)
+        return HEADLINE_WATTS_OUT;
+      if (g_ascii_strcasecmp (key, profile->headline_remain) == 0)
+        return HEADLINE_REMAIN;
+      return HEADLINE_NONE;
+    }
+
+  if (g_ascii_strncasecmp (key, "pd.", 3) != 0)
+    return HEADLINE_NONE;
+
+  key += 3;
+  if (g_ascii_strcasecmp (key, "soc") == 0)
+    return HEADLINE_SOC;
+  if (g_ascii_strcasecmp (key, "wattsInSum") == 0)
+    return HEADLINE_WATTS_IN;
+  if (g_ascii_strcasecmp (key, "wattsOutSum") == 0)
+    return HEADLINE_WATTS_OUT;
+  if (g_ascii_strcasecmp (key, "remainTime") == 0)
+    return HEADLINE_REMAIN;
+
+  return HEADLINE_NONE;
+}
+
+/* The headline values must make sense, or they are refused. */
+static gboolean
+update_headline (JuiceDevice *self,
+                 QuotaEntry  *entry)
+{
+  gint64 v;
+
+  if (entry->headline == HEADLINE_NONE)
+    return TRUE;
+
+  if (!juice_json_node_get_int (entry->value, &v))
+    return FALSE;
+
+  switch (entry->headline)
+    {
+    case HEADLINE_SOC:
+      if (v < 0 || v > 100)
+        return FALSE;
+      if (self->soc != (double) v)
+        {
+          self->soc = (double) v;
+          g_object_notify_by_pspec (G_OBJECT (self), _juice_device_properties[PROP_SOC]);
+        }
+      break;
+
+    case HEADLINE_WATTS_IN:
+      if (v < 0 || v > G_MAXINT)
+        return FALSE;
+      update_int (self, &self->watts_in, v, _juice_device_properties[PROP_WATTS_IN]);
+      break;
+
+    case HEADLINE_WATTS_OUT:
+      if (v < 0 || v > G_MAXINT)
+        return FALSE;
+      update_int (self, &self->watts_out, v, _juice_device_properties[PROP_WATTS_OUT]);
+      break;
+
+    case HEADLINE_REMAIN:
+      if (v < G_MININT || v > G_MAXINT)
+        return FALSE;
+      update_int (self, &self->remain_minutes, v, _juice_device_properties[PROP_REMAIN_MINUTES]);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  return TRUE;
+}
+/* Returns TRUE when the stored value changed. */
+static gboolean
+apply_member (JuiceDevice *self,
+              const char  *raw_key,
+              JsonNode    *value)
+{
+  QuotaEntry *entry;
+  JsonNode *previous = NULL;
+  GQuark detail;
+
+  entry = g_hash_table_lookup (self->quotas, raw_key);
+
+  if (entry == NULL)
+    {
+      const JuiceQuotaInfo *info = NULL;
+      gsize len = strlen (raw_key);
+
+      if (len == 0 || len > MAX_KEY_LENGTH ||
+          g_hash_table_size (self->quotas) >= MAX_STORED_KEYS ||
+          !g_utf8_validate (raw_key, len, NULL))
+        goto reject;
+
+      if (self->profile != NULL)
+        info = juice_device_profile_lookup_quota (self->profile, raw_key);
+
+      if (!value_fits_type (info, value))
+        goto reject;
+
+      entry = g_new0 (QuotaEntry, 1);
+      entry->raw_key = g_strdup (raw_key);
+      entry->info = info;
+      entry->key = info != NULL ? info->key : entry->raw_key;
+      entry->headline = headline_for_key (self->profile, entry->key);
+      /* Profile keys are a bounded set of static strings: safe to intern. */
+      if (info != NULL)
+        entry->detail = g_quark_from_static_string (info->key);
+      if (self->profile != NULL && info != NULL)
+        entry->setting = juice_device_profile_setting_for_key (self->profile, info->key);
+      entry->value = json_node_ref (value);
+      g_hash_table_insert (self->quotas, entry->raw_key, entry);
+    }
+  else
+    {
+      if (json_node_equal (entry->value, value))
+        return FALSE;
+
+      if (!value_fits_type (entry->info, value))
+        goto reject;
+
+      previous = g_steal_pointer (&entry->value);
+      entry->value = json_node_ref (value);
+    }
+
+  if (!update_headline (self, entry))
+    {
+      /* Out of range for what it means: keep the previous value. */
+      if (previous != NULL)
+        {
+          json_node_unref (entry->value);
+          entry->value = previous;
+        }
+      else
+        g_hash_table_remove (self->quotas, raw_key);
+      goto reject;
+    }
+
+  g_clear_pointer (&previous, json_node_unref);
+
+  /* Nobody can listen to a detail that has no quark yet: don't mint quarks
+   * for unknown keys from the network. */
+  detail = entry->detail != 0 ? entry->detail : g_quark_try_string (entry->key);
+  /* A full report changes hundreds of keys that nobody watches: emitting
+   * costs more than looking whether anyone listens. */
+  if (self->emit_all_quotas ||
+      (detail != 0 && g_signal_has_handler_pending (self, _juice_device_signals[QUOTA_CHANGED], detail, FALSE)))
+    g_signal_emit (self, _juice_device_signals[QUOTA_CHANGED], detail, entry->key);
+
+  _juice_device_check_pending (self, entry);
+
+  return TRUE;
+
+reject:
+  self->n_rejected++;
+  g_debug ("%s: rejected value for key of %zu bytes", self->serial_number, strlen (raw_key));
+  return FALSE;
+}
+
+int
+juice_device_apply_report (JuiceDevice  *self,
+                           JsonNode     *params,
+                           GError      **error)
+{
+  g_autoptr(JuiceDevice) hold = NULL;
+  JsonObjectIter iter;
+  const char *member_name;
+  JsonNode *member;
+  guint n_changed = 0;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), -1);
+
+  if (params == NULL || !JSON_NODE_HOLDS_OBJECT (params))
+    {
+      self->n_rejected++;
+      g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                           "Report is not a JSON object");
+      return -1;
+    }
+
+  hold = g_object_ref (self);
+  g_object_freeze_notify (G_OBJECT (self));
+  self->emit_all_quotas = g_signal_has_handler_pending (self, _juice_device_signals[QUOTA_CHANGED], 0, FALSE);
+
+  json_object_iter_init (&iter, json_node_get_object (params));
+  while (json_object_iter_next (&iter, &member_name, &member))
+    {
+      if (apply_member (self, member_name, member))
+        n_changed++;
+    }
+
+  self->last_report_time = g_get_real_time ();
+  juice_device_set_stale (self, FALSE);
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_signal_emit (self, _juice_device_signals[REPORT_APPLIED], 0, n_changed);
+
+  return (int) n_changed;
+}
+
+JsonNode *
+juice_device_parse_report (JuiceDevice  *self,
+                           const char   *data,
+                           gssize        length,
+                           GError      **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
+
+  root = juice_json_parse (data, length, MAX_REPORT_BYTES, MAX_REPORT_DEPTH, error);
+  if (root == NULL)
+    {
+      self->n_rejected++;
+      return NULL;
+    }
+
+  /* Flat params, or typeCode groups mapped to prefixes by the profile. */
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *decoded = juice_report_decode (self->profile, root);
+
+      if (decoded == NULL)
+        {
+          self->n_rejected++;
+          g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                               "Report has a malformed typeCode");
+        }
+      return decoded;
+    }
+
+  return g_steal_pointer (&root);
+}
+
+int
+juice_device_apply_report_bytes (JuiceDevice  *self,
+                                 const char   *data,
+                                 gssize        length,
+                                 GError      **error)
+{
+  g_autoptr(JsonNode) params = NULL;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), -1);
+
+  params = juice_device_parse_report (self, data, length, error);
+  if (params == NULL)
+    return -1;
+
+  return juice_device_apply_report (self, params, error);
+}
+
+JsonNode *
+juice_device_get_quota (JuiceDevice *self,
+                        const char  *key)
+{
+  QuotaEntry *entry;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  entry = g_hash_table_lookup (self->quotas, key);
+  return entry != NULL ? entry->value : NULL;
+}
+
+const char *
+juice_device_get_quota_raw_key (JuiceDevice *self,
+                                const char  *key)
+{
+  QuotaEntry *entry;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  entry = g_hash_table_lookup (self->quotas, key);
+  return entry != NULL ? entry->raw_key : NULL;
+}
+
+gboolean
+juice_device_get_quota_int (JuiceDevice *self,
+                            const char  *key,
+                            gint64      *value)
+{
+  return juice_json_node_get_int (juice_device_get_quota (self, key), value);
+}
+
+gboolean
+juice_device_get_quota_double (JuiceDevice *self,
+                               const char  *key,
+                               double      *value)
+{
+  return juice_json_node_get_double (juice_device_get_quota (self, key), value);
+}
+
+char **
+juice_device_dup_quota_keys (JuiceDevice *self)
+{
+  GHashTableIter iter;
+  QuotaEntry *entry;
+  GPtrArray *keys;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
+
+  keys = g_ptr_array_new_full (g_hash_table_size (self->quotas) + 1, NULL);
+  g_hash_table_iter_init (&iter, self->quotas);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&entry))
+    g_ptr_array_add (keys, g_strdup (entry->raw_key));
+  g_ptr_array_sort (keys, compare_strings);
+  g_ptr_array_add (keys, NULL);
+
+  return (char **) g_ptr_array_free (keys, FALSE);
+}
+
+guint
+juice_device_get_n_quotas (JuiceDevice *self)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), 0);
+
+  return g_hash_table_size (self->quotas);
+}
+
+guint
+juice_device_get_n_rejected (JuiceDevice *self)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), 0);
+
+  return self->n_rejected;
+}
