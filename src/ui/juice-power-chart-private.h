@@ -71,6 +71,8 @@ gboolean _juice_power_chart_value_at      (JuicePowerChart       *self,
                                            gint64                 time,
                                            double                *value);
 void     _juice_power_chart_clear_layouts (JuicePowerChart       *self);
+/* juice-power-chart-summary.c: the accessible summary, notified when it changes. */
+void     _juice_power_chart_update_summary (JuicePowerChart      *self);
 void     _juice_power_chart_free_rasters  (JuicePowerChart       *self);
 
 G_END_DECLS
