@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "juice-account.h"
-#include "juice-application.h"
+#include "juice-application-private.h"
 #include "juice-credentials.h"
 #include "juice-history.h"
 #include "juice-preferences-window.h"
@@ -18,43 +18,10 @@
 #include "juice-sim-device.h"
 #include "juice-window.h"
 
-/* Tray, notifications, background (issue 11) */
-#include "juice-autostart.h"
-#include "juice-background.h"
-#include "juice-notifier.h"
-#include "juice-tray.h"
-
 #define DEMO_SERIAL_NUMBER "DCABZ8A1B2C3D4E5"
 /* Demo of a second product (DELTA 2) */
 #define DEMO_DELTA_2_SERIAL_NUMBER "R331ZEB4ZE8A0123"
 
-struct _JuiceApplication
-{
-  AdwApplication  parent_instance;
-
-  /* owned references */
-  GSettings      *settings;
-  JuiceSimDevice *sim;
-  JuiceDevice    *demo_device;
-  GListStore     *demo_devices;
-  /* Demo of a second product (DELTA 2) */
-  JuiceSimDevice *sim_delta_2;
-  JuiceDevice    *demo_delta_2;
-  JuiceAccount   *account;
-  GCancellable   *cancellable;
-  char           *api_host;     /* --api-host, else the setting */
-  char           *ca_file;      /* --ca-file, else the setting */
-  JuiceHistory   *history;      /* records every device seen, window or not */
-
-  /* state */
-  gboolean        demo;
-
-  /* Tray, notifications, background (issue 11) */
-  JuiceTray      *tray;
-  JuiceNotifier  *notifier;
-  gboolean        start_in_background;  /* --background: no window at the first activation */
-  gboolean        held;                 /* "run-in-background" holds the application */
-};
 
 G_DEFINE_FINAL_TYPE (JuiceApplication, juice_application, ADW_TYPE_APPLICATION)
 
@@ -72,10 +39,6 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-static void background_startup      (JuiceApplication *self);
-static void background_window_added (JuiceApplication *self,
-                                     JuiceWindow      *window);
-
 static JuiceWindow *
 get_window (JuiceApplication *self)
 {
@@ -86,7 +49,7 @@ get_window (JuiceApplication *self)
       window = GTK_WINDOW (juice_window_new (self, NULL));
       /* The charts and Export History… read the recorded history (issue 10). */
       juice_window_set_history (JUICE_WINDOW (window), self->history);
-      background_window_added (self, JUICE_WINDOW (window));
+      _juice_application_background_window_added (self, JUICE_WINDOW (window));
     }
 
   return JUICE_WINDOW (window);
@@ -382,190 +345,6 @@ juice_application_activate (GApplication *app)
                                   g_object_ref (self));
 }
 
-/* Tray, notifications, background (issue 11) --------------------------- */
-
-/* Nothing is on screen: a command's failure is told by a notification. */
-static void
-on_tray_command_failed (JuiceTray        *tray,
-                        JuiceDevice      *device,
-                        const char       *message,
-                        JuiceApplication *self)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window != NULL && gtk_widget_get_visible (GTK_WIDGET (window)))
-    {
-      juice_window_add_toast (JUICE_WINDOW (window), message);
-      return;
-    }
-
-  if (self->notifier != NULL)
-    juice_notifier_command_failed (self->notifier, device, message);
-}
-
-static void
-on_window_devices (JuiceWindow      *window,
-                   GParamSpec       *pspec,
-                   JuiceApplication *self)
-{
-  GListModel *devices = juice_window_get_devices (window);
-
-  if (self->tray != NULL)
-    juice_tray_set_devices (self->tray, devices);
-  if (self->notifier != NULL)
-    juice_notifier_set_devices (self->notifier, devices);
-}
-
-static void
-background_window_added (JuiceApplication *self,
-                         JuiceWindow      *window)
-{
-  /* Closing only hides the window while Juice runs in the background: the
-   * devices, the recording and the window's state stay. */
-  if (self->settings != NULL)
-    g_settings_bind (self->settings, "run-in-background", window, "hide-on-close",
-                     G_SETTINGS_BIND_GET);
-  g_signal_connect_object (window, "notify::devices", G_CALLBACK (on_window_devices), self, 0);
-}
-
-static void
-say (JuiceApplication *self,
-     const char       *message)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window != NULL)
-    juice_window_add_toast (JUICE_WINDOW (window), message);
-  else
-    g_warning ("%s", message);
-}
-
-static void
-hold (JuiceApplication *self,
-      gboolean          wanted)
-{
-  if (wanted == self->held)
-    return;
-
-  self->held = wanted;
-  if (wanted)
-    g_application_hold (G_APPLICATION (self));
-  else
-    g_application_release (G_APPLICATION (self));
-}
-
-static void
-background_allowed_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(JuiceApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (juice_background_request_finish (result, &error))
-    {
-      hold (self, g_settings_get_boolean (self->settings, "run-in-background"));
-      return;
-    }
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* A refusal is honoured: the switches go back off and say why. */
-  g_settings_set_boolean (self->settings, "run-in-background", FALSE);
-  g_settings_set_boolean (self->settings, "start-at-login", FALSE);
-  hold (self, FALSE);
-  say (self, error->message);
-}
-
-static void
-sync_background (JuiceApplication *self)
-{
-  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
-  const char *argv[] = { "juice", "--background", NULL };
-
-  if (!wanted || !juice_background_is_sandboxed ())
-    {
-      hold (self, wanted);
-      return;
-    }
-
-  /* In Flatpak the Background portal decides, and also writes the autostart entry. */
-  juice_background_request_async (g_settings_get_boolean (self->settings, "start-at-login"),
-                                  argv, self->cancellable, background_allowed_cb,
-                                  g_object_ref (self));
-}
-
-static char *
-own_command (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *in_path = g_find_program_in_path ("juice");
-
-  /* The installed juice by name, so that an update keeps the entry right. */
-  if (exe == NULL || (in_path != NULL && g_strcmp0 (in_path, exe) == 0))
-    return g_strdup ("juice");
-
-  return g_steal_pointer (&exe);
-}
-
-static void
-sync_autostart (JuiceApplication *self)
-{
-  gboolean wanted = g_settings_get_boolean (self->settings, "start-at-login");
-  g_autofree char *command = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (juice_background_is_sandboxed ())
-    {
-      const char *argv[] = { "juice", "--background", NULL };
-
-      /* The sandbox cannot write the host's autostart folder: the portal does. */
-      juice_background_request_async (wanted, argv, self->cancellable, background_allowed_cb,
-                                      g_object_ref (self));
-      return;
-    }
-
-  if (wanted == juice_autostart_is_enabled ())
-    return;
-
-  command = own_command ();
-  if (!juice_autostart_set_enabled (wanted, command, &error))
-    say (self, error->message);
-}
-
-static void
-on_background_setting (GSettings        *settings,
-                       const char       *key,
-                       JuiceApplication *self)
-{
-  if (g_str_equal (key, "run-in-background"))
-    sync_background (self);
-  else if (g_str_equal (key, "start-at-login"))
-    sync_autostart (self);
-}
-
-static void
-background_startup (JuiceApplication *self)
-{
-  const char *icon_path = g_getenv ("JUICE_ICON_THEME_PATH");
-
-  self->notifier = juice_notifier_new (G_APPLICATION (self), self->settings);
-  self->tray = juice_tray_new (G_APPLICATION (self), icon_path);
-  if (self->tray != NULL)
-    g_signal_connect_object (self->tray, "command-failed", G_CALLBACK (on_tray_command_failed),
-                             self, 0);
-
-  g_signal_connect_object (self->settings, "changed::run-in-background",
-                           G_CALLBACK (on_background_setting), self, 0);
-  g_signal_connect_object (self->settings, "changed::start-at-login",
-                           G_CALLBACK (on_background_setting), self, 0);
-  sync_background (self);
-  /* In Flatpak the portal keeps the entry: nothing to put right at each start. */
-  if (!juice_background_is_sandboxed ())
-    sync_autostart (self);
-}
-
 static void
 show_device_action (GSimpleAction *action,
                     GVariant      *parameter,
@@ -618,7 +397,7 @@ juice_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
                                          preferences_accels);
   sync_actions (self);
-  background_startup (self);
+  _juice_application_background_startup (self);
 }
 
 static void
