@@ -133,6 +133,14 @@ juice_device_is_setting_pending (JuiceDevice *self,
   return g_hash_table_contains (self->pending, setting);
 }
 
+gboolean
+juice_device_has_pending_commands (JuiceDevice *self)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), FALSE);
+
+  return g_hash_table_size (self->pending) > 0;
+}
+
 JsonObject *
 juice_device_build_command (JuiceDevice             *self,
                             const JuiceSettingInfo  *setting,

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 #define MAX_REPORT_BYTES     (1024 * 1024)
 #define MAX_REPORT_DEPTH     32
 #define MAX_KEY_LENGTH       128
+#define MAX_RAW_LENGTH       4096   /* longer values are compared as nodes */
 #define MAX_STORED_KEYS      4096
 #define DEFAULT_TIMEOUT_MS   10000
 
@@ -30,6 +31,9 @@ typedef struct
   JsonNode               *value;
   GQuark                  detail;    /* known keys: their quark, minted once */
   guint                   headline;  /* which property the key feeds, HEADLINE_* */
+  char                   *raw;       /* the value's text as last received, or NULL */
+  guint32                 raw_length;
+  guint32                 raw_size;  /* bytes allocated at raw */
 } QuotaEntry;
 
 enum {
@@ -62,6 +66,7 @@ struct _JuiceDevice
   char                     *product;
   GWeakRef                  transport;
   GHashTable               *quotas;      /* raw key (case-insensitive) -> QuotaEntry */
+  GPtrArray                *report_shape; /* QuotaEntry (not owned) by position in the last report */
   GHashTable               *pending;     /* setting name -> PendingCommand */
   GMainContext             *context;     /* where the object was made: its sources run there */
   char                     *problem;

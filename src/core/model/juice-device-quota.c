@@ -14,6 +14,7 @@
 #include "juice-device-private.h"
 #include "juice-error.h"
 #include "juice-json.h"
+#include "juice-report.h"
 #include "juice-report-decoder.h"
 
 static int
@@ -29,6 +30,7 @@ _juice_device_quota_entry_free (gpointer data)
   QuotaEntry *entry = data;
 
   g_clear_pointer (&entry->value, json_node_unref);
+  g_free (entry->raw);
   g_free (entry->raw_key);
   g_free (entry);
 }
@@ -169,17 +171,27 @@ update_headline (JuiceDevice *self,
 
   return TRUE;
 }
-/* Returns TRUE when the stored value changed. */
-static gboolean
-apply_member (JuiceDevice *self,
-              const char  *raw_key,
-              JsonNode    *value)
+typedef enum
 {
-  QuotaEntry *entry;
+  APPLY_REJECTED,
+  APPLY_SAME,     /* the stored value equals the report's */
+  APPLY_CHANGED,
+} ApplyResult;
+
+/* Sets @stored to the entry that now holds @value (or an equal one). */
+static ApplyResult
+apply_member (JuiceDevice  *self,
+              const char   *raw_key,
+              JsonNode     *value,
+              QuotaEntry  **stored)
+{
+  QuotaEntry *entry = *stored;  /* when the caller looked it up already */
   JsonNode *previous = NULL;
   GQuark detail;
 
-  entry = g_hash_table_lookup (self->quotas, raw_key);
+  *stored = NULL;
+  if (entry == NULL)
+    entry = g_hash_table_lookup (self->quotas, raw_key);
 
   if (entry == NULL)
     {
@@ -213,7 +225,10 @@ apply_member (JuiceDevice *self,
   else
     {
       if (json_node_equal (entry->value, value))
-        return FALSE;
+        {
+          *stored = entry;
+          return APPLY_SAME;
+        }
 
       if (!value_fits_type (entry->info, value))
         goto reject;
@@ -236,6 +251,7 @@ apply_member (JuiceDevice *self,
     }
 
   g_clear_pointer (&previous, json_node_unref);
+  *stored = entry;
 
   /* Nobody can listen to a detail that has no quark yet: don't mint quarks
    * for unknown keys from the network. */
@@ -248,12 +264,182 @@ apply_member (JuiceDevice *self,
 
   _juice_device_check_pending (self, entry);
 
-  return TRUE;
+  return APPLY_CHANGED;
 
 reject:
   self->n_rejected++;
   g_debug ("%s: rejected value for key of %zu bytes", self->serial_number, strlen (raw_key));
-  return FALSE;
+  return APPLY_REJECTED;
+}
+
+/* Remembers the text @entry's value came as: the next report that sends the
+ * same text changes nothing, and costs a comparison. */
+static void
+remember_text (QuotaEntry            *entry,
+               const JuiceJsonMember *member)
+{
+  if (member->value_length > MAX_RAW_LENGTH)
+    {
+      g_clear_pointer (&entry->raw, g_free);
+      entry->raw_length = entry->raw_size = 0;
+      return;
+    }
+
+  if (entry->raw_size < member->value_length || entry->raw == NULL)
+    {
+      entry->raw_size = MAX (member->value_length, 16);
+      entry->raw = g_realloc (entry->raw, entry->raw_size);
+    }
+  memcpy (entry->raw, member->value, member->value_length);
+  entry->raw_length = member->value_length;
+}
+
+/* The entry for @key: where the last report had it at @position (reports
+ * repeat their shape, and a comparison costs less than hashing), else from
+ * the table. Entries live as long as the device, so the cache of pointers
+ * never dangles. */
+static QuotaEntry *
+find_entry (JuiceDevice *self,
+            const char  *key,
+            guint        position)
+{
+  QuotaEntry *entry;
+
+  if (position < self->report_shape->len)
+    {
+      entry = g_ptr_array_index (self->report_shape, position);
+      if (entry != NULL && strcmp (entry->raw_key, key) == 0)
+        return entry;
+    }
+
+  entry = g_hash_table_lookup (self->quotas, key);
+  if (entry != NULL && position < MAX_STORED_KEYS)
+    {
+      if (position >= self->report_shape->len)
+        g_ptr_array_set_size (self->report_shape, position + 1);
+      g_ptr_array_index (self->report_shape, position) = entry;
+    }
+
+  return entry;
+}
+
+/* Returns TRUE when the stored value changed. */
+static gboolean
+apply_scanned_member (JuiceDevice           *self,
+                      const char            *prefix,
+                      gsize                  prefix_length,
+                      const JuiceJsonMember *member,
+                      guint                  position)
+{
+  char key[MAX_KEY_LENGTH + 2];
+  g_autoptr(JsonNode) value = NULL;
+  QuotaEntry *entry;
+
+  if (prefix_length >= sizeof key ||
+      juice_json_member_key (member, key + prefix_length, sizeof key - prefix_length) == NULL)
+    {
+      self->n_rejected++;
+      g_debug ("%s: rejected a key over %d bytes", self->serial_number, MAX_KEY_LENGTH);
+      return FALSE;
+    }
+  memcpy (key, prefix, prefix_length);
+
+  entry = find_entry (self, key, position);
+  if (entry != NULL && entry->raw != NULL && entry->raw_length == member->value_length &&
+      memcmp (entry->raw, member->value, member->value_length) == 0)
+    return FALSE;
+
+  value = juice_json_member_to_node (member, MAX_REPORT_DEPTH);
+  if (value == NULL)
+    {
+      self->n_rejected++;
+      return FALSE;
+    }
+
+  switch (apply_member (self, key, value, &entry))
+    {
+    case APPLY_CHANGED:
+      remember_text (entry, member);
+      return TRUE;
+
+    case APPLY_SAME:
+      remember_text (entry, member);
+      return FALSE;
+
+    case APPLY_REJECTED:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+begin_report (JuiceDevice *self)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  self->emit_all_quotas = g_signal_has_handler_pending (self, _juice_device_signals[QUOTA_CHANGED], 0, FALSE);
+}
+
+static void
+end_report (JuiceDevice *self,
+            guint        n_changed)
+{
+  self->last_report_time = g_get_real_time ();
+  juice_device_set_stale (self, FALSE);
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_signal_emit (self, _juice_device_signals[REPORT_APPLIED], 0, n_changed);
+}
+
+int
+juice_device_apply_reports (JuiceDevice  *self,
+                            JuiceReport **reports,
+                            guint         n_reports)
+{
+  g_autoptr(JuiceDevice) hold = NULL;
+  guint n_changed = 0;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), -1);
+  g_return_val_if_fail (reports != NULL || n_reports == 0, -1);
+
+  hold = g_object_ref (self);
+  begin_report (self);
+
+  for (guint r = 0; r < n_reports; r++)
+    {
+      const char *prefix = juice_report_get_prefix (reports[r]);
+      gsize prefix_length = strlen (prefix);
+      guint n = juice_report_get_n_members (reports[r]);
+
+      for (guint i = 0; i < n; i++)
+        if (apply_scanned_member (self, prefix, prefix_length, juice_report_get_member (reports[r], i), i))
+          n_changed++;
+    }
+
+  end_report (self, n_changed);
+
+  return (int) n_changed;
+}
+
+JuiceReport *
+juice_device_check_report (JuiceDevice  *self,
+                           const char   *data,
+                           gssize        length,
+                           GError      **error)
+{
+  JuiceReport *report;
+
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
+  g_return_val_if_fail (data != NULL || length <= 0, NULL);
+
+  if (length < 0)
+    length = data != NULL ? strlen (data) : 0;
+
+  report = juice_report_new (self->profile, data, length, MAX_REPORT_BYTES, MAX_REPORT_DEPTH, error);
+  if (report == NULL)
+    self->n_rejected++;
+
+  return report;
 }
 
 int
@@ -278,22 +464,30 @@ juice_device_apply_report (JuiceDevice  *self,
     }
 
   hold = g_object_ref (self);
-  g_object_freeze_notify (G_OBJECT (self));
-  self->emit_all_quotas = g_signal_has_handler_pending (self, _juice_device_signals[QUOTA_CHANGED], 0, FALSE);
+  begin_report (self);
 
   json_object_iter_init (&iter, json_node_get_object (params));
   while (json_object_iter_next (&iter, &member_name, &member))
     {
-      if (apply_member (self, member_name, member))
-        n_changed++;
+      QuotaEntry *entry = NULL;
+
+      switch (apply_member (self, member_name, member, &entry))
+        {
+        case APPLY_CHANGED:
+          /* The text it came as is not known here. */
+          g_clear_pointer (&entry->raw, g_free);
+          entry->raw_length = entry->raw_size = 0;
+          n_changed++;
+          break;
+
+        case APPLY_SAME:
+        case APPLY_REJECTED:
+        default:
+          break;
+        }
     }
 
-  self->last_report_time = g_get_real_time ();
-  juice_device_set_stale (self, FALSE);
-
-  g_object_thaw_notify (G_OBJECT (self));
-
-  g_signal_emit (self, _juice_device_signals[REPORT_APPLIED], 0, n_changed);
+  end_report (self, n_changed);
 
   return (int) n_changed;
 }
@@ -338,15 +532,15 @@ juice_device_apply_report_bytes (JuiceDevice  *self,
                                  gssize        length,
                                  GError      **error)
 {
-  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(JuiceReport) report = NULL;
 
   g_return_val_if_fail (JUICE_IS_DEVICE (self), -1);
 
-  params = juice_device_parse_report (self, data, length, error);
-  if (params == NULL)
+  report = juice_device_check_report (self, data, length, error);
+  if (report == NULL)
     return -1;
 
-  return juice_device_apply_report (self, params, error);
+  return juice_device_apply_reports (self, &report, 1);
 }
 
 JsonNode *

@@ -42,6 +42,7 @@ juice_device_finalize (GObject *object)
   g_clear_pointer (&self->serial_number, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->product, g_free);
+  g_clear_pointer (&self->report_shape, g_ptr_array_unref);
   g_clear_pointer (&self->quotas, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->problem, g_free);
@@ -258,6 +259,7 @@ juice_device_init (JuiceDevice *self)
 {
   self->quotas = g_hash_table_new_full (juice_str_case_hash, juice_str_case_equal,
                                         NULL, _juice_device_quota_entry_free);
+  self->report_shape = g_ptr_array_new ();
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _juice_device_pending_command_free);
   self->command_timeout_ms = DEFAULT_TIMEOUT_MS;
   self->context = g_main_context_ref_thread_default ();

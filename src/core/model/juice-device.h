@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "juice-device-profile.h"
+#include "juice-report.h"
 #include "juice-transport.h"
 
 G_BEGIN_DECLS
@@ -99,6 +100,20 @@ int                       juice_device_apply_report_bytes    (JuiceDevice       
                                                               gssize                length,
                                                               GError              **error);
 
+/* Checks @data (a /quota message or a quota/all envelope's "data") and
+ * splits it into the members to apply, without applying them; NULL with
+ * @error when it is not a JSON object, over 1 MiB, nested deeper than 32,
+ * or its "params" or "typeCode" are malformed (counted as rejected). */
+JuiceReport              *juice_device_check_report          (JuiceDevice          *self,
+                                                              const char           *data,
+                                                              gssize                length,
+                                                              GError              **error);
+/* Applies checked reports in order as one: one notification per changed
+ * property and one ::report-applied. Returns the number of changes. */
+int                       juice_device_apply_reports         (JuiceDevice          *self,
+                                                              JuiceReport         **reports,
+                                                              guint                 n_reports);
+
 /* The value the device last sent for @key (borrowed), or NULL. */
 JsonNode                 *juice_device_get_quota             (JuiceDevice          *self,
                                                               const char           *key);
@@ -123,6 +138,8 @@ gboolean                  juice_device_get_setting_value     (JuiceDevice       
                                                               gint64               *value);
 gboolean                  juice_device_is_setting_pending    (JuiceDevice          *self,
                                                               const char           *setting);
+/* A command waits for its readback: reports are worth applying at once. */
+gboolean                  juice_device_has_pending_commands  (JuiceDevice          *self);
 /* Builds the command parameters for @setting = @value, companion included. */
 JsonObject               *juice_device_build_command         (JuiceDevice          *self,
                                                               const JuiceSettingInfo *setting,

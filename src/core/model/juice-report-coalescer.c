@@ -9,42 +9,37 @@
 
 #include "juice-report-coalescer.h"
 
+/* At most this much waits: a flood is applied in pieces, never hoarded. */
+#define MAX_PENDING_REPORTS 64
+#define MAX_PENDING_BYTES   (1024 * 1024)
+
 struct _JuiceReportCoalescer
 {
   JuiceDevice *device;
-  JsonObject  *pending;      /* merged reports waiting for the interval's end */
+  GPtrArray   *pending;       /* JuiceReport: checked, waiting for the interval's end */
+  gsize        pending_bytes;
   GSource     *timer;
-  gint64       last_applied; /* monotonic µs */
+  gint64       last_applied;  /* monotonic µs */
   gint64       interval_us;
 };
-
-static void
-apply_node (JuiceReportCoalescer *self,
-            JsonNode             *params)
-{
-  g_autoptr(GError) error = NULL;
-
-  self->last_applied = g_get_monotonic_time ();
-  if (juice_device_apply_report (self->device, params, &error) < 0)
-    g_debug ("%s: report not applied: %s",
-             juice_device_get_serial_number (self->device), error->message);
-}
 
 void
 juice_report_coalescer_flush (JuiceReportCoalescer *self)
 {
-  g_autoptr(JsonObject) pending = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
 
   g_return_if_fail (self != NULL);
 
   g_source_set_ready_time (self->timer, -1);
-  if (self->pending == NULL)
+  if (self->pending->len == 0)
     return;
 
+  /* Applied in order, as one report: the newest value of each key wins. */
   pending = g_steal_pointer (&self->pending);
-  node = json_node_init_object (json_node_alloc (), pending);
-  apply_node (self, node);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) juice_report_free);
+  self->pending_bytes = 0;
+  self->last_applied = g_get_monotonic_time ();
+  juice_device_apply_reports (self->device, (JuiceReport **) pending->pdata, pending->len);
 }
 
 void
@@ -53,7 +48,8 @@ juice_report_coalescer_clear (JuiceReportCoalescer *self)
   g_return_if_fail (self != NULL);
 
   g_source_set_ready_time (self->timer, -1);
-  g_clear_pointer (&self->pending, json_object_unref);
+  g_ptr_array_set_size (self->pending, 0);
+  self->pending_bytes = 0;
 }
 
 static gboolean
@@ -84,6 +80,7 @@ juice_report_coalescer_new (JuiceDevice  *device,
 
   self = g_new0 (JuiceReportCoalescer, 1);
   self->device = g_object_ref (device);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) juice_report_free);
   self->interval_us = (gint64) interval_ms * 1000;
   self->last_applied = G_MININT64 / 2;
   self->timer = g_source_new (&timer_funcs, sizeof (GSource));
@@ -103,7 +100,7 @@ juice_report_coalescer_free (JuiceReportCoalescer *self)
 
   g_source_destroy (self->timer);
   g_source_unref (self->timer);
-  g_clear_pointer (&self->pending, json_object_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_object (&self->device);
   g_free (self);
 }
@@ -114,41 +111,30 @@ juice_report_coalescer_push (JuiceReportCoalescer  *self,
                              gsize                  length,
                              GError               **error)
 {
-  g_autoptr(JsonNode) params = NULL;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
+  JuiceReport *report;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  params = juice_device_parse_report (self->device, data, length, error);
-  if (params == NULL)
+  report = juice_device_check_report (self->device, data, length, error);
+  if (report == NULL)
     return FALSE;
 
-  /* Not an object: the device says why, now. */
-  if (!JSON_NODE_HOLDS_OBJECT (params))
+  self->pending_bytes += juice_report_get_size (report);
+  g_ptr_array_add (self->pending, report);
+
+  /* Quiet for a whole interval, a readback someone waits for, or a flood
+   * that would weigh too much: at once, with what came before it. */
+  if (g_get_monotonic_time () - self->last_applied >= self->interval_us ||
+      juice_device_has_pending_commands (self->device) ||
+      self->pending->len >= MAX_PENDING_REPORTS ||
+      self->pending_bytes >= MAX_PENDING_BYTES)
     {
       juice_report_coalescer_flush (self);
-      self->last_applied = g_get_monotonic_time ();
-      return juice_device_apply_report (self->device, params, error) >= 0;
-    }
-
-  /* Quiet for a whole interval: at once, as it came. */
-  if (self->pending == NULL && g_get_monotonic_time () - self->last_applied >= self->interval_us)
-    {
-      apply_node (self, params);
       return TRUE;
     }
 
-  if (self->pending == NULL)
-    {
-      self->pending = json_object_new ();
-      g_source_set_ready_time (self->timer, self->last_applied + self->interval_us);
-    }
-
-  json_object_iter_init (&iter, json_node_get_object (params));
-  while (json_object_iter_next (&iter, &name, &member))
-    json_object_set_member (self->pending, name, json_node_ref (member));
+  if (self->pending->len == 1)
+    g_source_set_ready_time (self->timer, self->last_applied + self->interval_us);
 
   return TRUE;
 }
