@@ -15,7 +15,6 @@
 #include "juice-error.h"
 #include "juice-json.h"
 #include "juice-report.h"
-#include "juice-report-decoder.h"
 
 static int
 compare_strings (gconstpointer a,
@@ -490,40 +489,6 @@ juice_device_apply_report (JuiceDevice  *self,
   end_report (self, n_changed);
 
   return (int) n_changed;
-}
-
-JsonNode *
-juice_device_parse_report (JuiceDevice  *self,
-                           const char   *data,
-                           gssize        length,
-                           GError      **error)
-{
-  g_autoptr(JsonNode) root = NULL;
-
-  g_return_val_if_fail (JUICE_IS_DEVICE (self), NULL);
-
-  root = juice_json_parse (data, length, MAX_REPORT_BYTES, MAX_REPORT_DEPTH, error);
-  if (root == NULL)
-    {
-      self->n_rejected++;
-      return NULL;
-    }
-
-  /* Flat params, or typeCode groups mapped to prefixes by the profile. */
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonNode *decoded = juice_report_decode (self->profile, root);
-
-      if (decoded == NULL)
-        {
-          self->n_rejected++;
-          g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
-                               "Report has a malformed typeCode");
-        }
-      return decoded;
-    }
-
-  return g_steal_pointer (&root);
 }
 
 int

@@ -85,16 +85,8 @@ void                      juice_device_set_transport         (JuiceDevice       
 int                       juice_device_apply_report          (JuiceDevice          *self,
                                                               JsonNode             *params,
                                                               GError              **error);
-/* Parses @data (a /quota message or a quota/all envelope's "data") into the
- * report it carries (its "params" when it has them), without applying it;
- * NULL with @error when it is not JSON, over 1 MiB or nested deeper than 32
- * (counted as rejected). */
-JsonNode                 *juice_device_parse_report          (JuiceDevice          *self,
-                                                              const char           *data,
-                                                              gssize                length,
-                                                              GError              **error);
-/* Parses @data (a /quota message or a quota/all envelope's "data"), then
- * applies it. Payloads over 1 MiB or nested deeper than 32 are rejected. */
+/* Checks @data (a /quota message or a quota/all envelope's "data"), then
+ * applies it; -1 with @error when juice_device_check_report() refuses it. */
 int                       juice_device_apply_report_bytes    (JuiceDevice          *self,
                                                               const char           *data,
                                                               gssize                length,
