@@ -10,6 +10,11 @@
 #include <glib/gstdio.h>
 #include <openssl/evp.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "juice-device.h"
 #include "juice-error.h"
@@ -744,6 +749,39 @@ test_config_errors (void)
   g_assert_finalize_object (g_steal_pointer (&mqtt));
 }
 
+/* This process's TCP sockets to @port, and how many of them send without
+ * Nagle's delay. */
+static guint
+sockets_to_port (guint  port,
+                 guint *n_nodelay)
+{
+  g_autoptr(GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  *n_nodelay = 0;
+  g_assert_nonnull (fds);
+  while ((name = g_dir_read_name (fds)) != NULL)
+    {
+      int fd = atoi (name);
+      struct sockaddr_storage peer;
+      socklen_t length = sizeof peer;
+      struct stat st;
+      int value = 0;
+      socklen_t value_length = sizeof value;
+
+      if (fstat (fd, &st) != 0 || !S_ISSOCK (st.st_mode) ||
+          getpeername (fd, (struct sockaddr *) &peer, &length) != 0 ||
+          peer.ss_family != AF_INET || ntohs (((struct sockaddr_in *) &peer)->sin_port) != port)
+        continue;
+      n++;
+      if (getsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &value, &value_length) == 0 && value != 0)
+        (*n_nodelay)++;
+    }
+
+  return n;
+}
+
 static void
 test_connect (void)
 {
@@ -768,6 +806,13 @@ test_connect (void)
   g_assert_cmpstr (juice_mqtt_get_state_text (mqtt), ==, "Connected");
   g_assert_cmpuint (juice_mqtt_get_retry_seconds (mqtt), ==, 0);
   g_assert_null (juice_mqtt_get_error (mqtt));
+  /* Commands leave at once: Nagle's algorithm is off on the broker socket. */
+  {
+    guint n_nodelay, n = sockets_to_port (mosquitto_fixture_get_port (broker), &n_nodelay);
+
+    g_assert_cmpuint (n, >=, 1);
+    g_assert_cmpuint (n_nodelay, ==, n);
+  }
   /* Notified once per change: connecting, connected. */
   g_assert_cmpuint (watch.n_state_notify, ==, 2);
   g_assert_cmpuint (watch.n_text_notify, ==, 2);

@@ -15,6 +15,9 @@
 
 /* A scale sends once the user has stopped moving it for this long. */
 #define SETTLE_MS 600
+/* Most devices confirm well within this: no spinner flashes for them, and
+ * no frames are drawn while the confirmation is on its way. */
+#define SPINNER_DELAY_MS 400
 
 struct _JuiceSettingRow
 {
@@ -33,6 +36,7 @@ struct _JuiceSettingRow
   GtkToggleButton        *auto_button; /* ranges with one extra option (brightness: automatic) */
   gulong                  changed_id;
   guint                   settle_id;
+  guint                   spinner_id;
   guint                   syncing : 1;
 };
 
@@ -127,6 +131,34 @@ control_value (JuiceSettingRow *self)
     }
 }
 
+static gboolean
+spinner_delay_cb (gpointer data)
+{
+  JuiceSettingRow *self = data;
+
+  self->spinner_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shown only once a command has waited SPINNER_DELAY_MS for its readback. */
+static void
+show_pending (JuiceSettingRow *self,
+              gboolean         pending)
+{
+  if (!pending)
+    {
+      g_clear_handle_id (&self->spinner_id, g_source_remove);
+      gtk_spinner_set_spinning (self->spinner, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+      return;
+    }
+
+  if (self->spinner_id == 0 && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)))
+    self->spinner_id = g_timeout_add (SPINNER_DELAY_MS, spinner_delay_cb, self);
+}
+
 static void
 sync_from_device (JuiceSettingRow *self)
 {
@@ -137,8 +169,7 @@ sync_from_device (JuiceSettingRow *self)
 
   known = juice_device_get_setting_value (self->device, setting->name, &value);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), pending);
-  gtk_spinner_set_spinning (self->spinner, pending);
+  show_pending (self, pending);
   gtk_widget_set_sensitive (self->control, known);
   if (self->auto_button != NULL)
     gtk_widget_set_sensitive (GTK_WIDGET (self->auto_button), known);
@@ -311,6 +342,7 @@ juice_setting_row_dispose (GObject *object)
   JuiceSettingRow *self = (JuiceSettingRow *)object;
 
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_handle_id (&self->spinner_id, g_source_remove);
   if (self->device != NULL)
     g_clear_signal_handler (&self->changed_id, self->device);
 

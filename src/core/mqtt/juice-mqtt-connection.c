@@ -288,12 +288,16 @@ void
 _juice_mqtt_handle_event (JuiceMqtt      *self,
                           JuiceMqttEvent *event)
 {
+  guint n_sockets;
+
   switch (event->kind)
     {
     case JUICE_MQTT_EVENT_CONNECTED:
       if (event->tag != self->attempt || self->state != JUICE_MQTT_STATE_CONNECTING)
         break;
-      g_debug ("%s: connected to %s:%u", self->client_id, self->host, self->port);
+      n_sockets = _juice_mqtt_disable_nagle (self->port);
+      g_debug ("%s: connected to %s:%u (%u sockets to that port sending at once)",
+               self->client_id, self->host, self->port, n_sockets);
       self->backoff_step = 0;
       self->connection++;
       g_hash_table_remove_all (self->filter_status);

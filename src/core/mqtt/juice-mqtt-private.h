@@ -9,6 +9,7 @@
  * juice-mqtt-commands.c    commands on /set, correlated with set_reply
  * juice-mqtt-trust.c       the system's trust plus the ca-file, as Paho takes it
  * juice-mqtt-client-id.c   the installation's pool of client ids
+ * juice-mqtt-nodelay.c     commands sent at once (Nagle's algorithm off)
  */
 
 #pragma once
@@ -207,5 +208,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JuiceMqttReply, _juice_mqtt_reply_clear)
 
 /* juice-mqtt-client-id.c: 1 to 64 letters, digits, '-' or '_'. */
 gboolean       _juice_mqtt_is_valid_client_id     (const char                *id);
+
+/* juice-mqtt-nodelay.c: TCP_NODELAY on this process's sockets to @port;
+ * returns how many. */
+guint          _juice_mqtt_disable_nagle          (guint                      port);
 
 G_END_DECLS
