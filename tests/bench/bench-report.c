@@ -5,8 +5,9 @@
  * same bytes alone; a 20-key partial report at most 60 µs in all.
  *
  * The views are real widgets under a display (Xvfb in `build-aux/dev.sh
- * bench`), realized and mapped: the device page and its sidebar row (the
- * table in bench-views.c: a view that joins the window is one line). What
+ * bench`), realized and mapped: the device page and its sidebar row, with
+ * the history recorder and the tray icon on the session bus (the table in
+ * bench-views.c: a view that joins the window is one line). What
  * is measured is the main thread's CPU time for the report's parse, apply
  * and every handler the views run synchronously; what they defer to the
  * next frame (layout, drawing) is bench-ui's per-report figure.

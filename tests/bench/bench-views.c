@@ -14,6 +14,7 @@
 #include "juice-device-page.h"
 #include "juice-device-row.h"
 #include "juice-history.h"
+#include "juice-tray.h"
 
 /* A view binds itself to @device inside @window_box and returns what keeps
  * it alive (NULL for a widget: the box owns it). */
@@ -80,9 +81,29 @@ bind_history_recorder (JuiceDevice *device,
   return G_OBJECT (history);
 }
 
+/* The tray icon and its menu, for an application registered on the session
+ * bus (dev.sh bench runs the benchmarks in one). */
+static GObject *
+bind_tray (JuiceDevice *device,
+           GtkBox      *window_box)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GApplication) app = g_application_new ("io.github.juicepower.Juice.Bench",
+                                                   G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GListStore) devices = g_list_store_new (JUICE_TYPE_DEVICE);
+  JuiceTray *tray;
+
+  if (!g_application_register (app, NULL, &error))
+    g_error ("bench: cannot register an application for the tray: %s", error->message);
+  tray = juice_tray_new (app, NULL);
+  g_list_store_append (devices, device);
+  juice_tray_set_devices (tray, G_LIST_MODEL (devices));
+  g_object_set_data_full (G_OBJECT (tray), "bench-application", g_steal_pointer (&app), g_object_unref);
+  return G_OBJECT (tray);
+}
+
 /* Everything a window binds to a device. A view that joins the window is
- * one more line here (the tray icon's next, once it can run without an
- * application registered on the bus). */
+ * one more line here. */
 static const struct
 {
   const char *name;
@@ -91,6 +112,7 @@ static const struct
   { "sidebar row", bind_sidebar_row },
   { "device page", bind_device_page },
   { "history recorder", bind_history_recorder },
+  { "tray", bind_tray },
 };
 
 GPtrArray *
