@@ -52,24 +52,6 @@ connected (gpointer data)
          juice_mqtt_get_state (sim_broker_device_get_mqtt (device_link)) == JUICE_MQTT_STATE_CONNECTED;
 }
 
-static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!juice_account_connect_finish (JUICE_ACCOUNT (object), result, &error))
-    g_error ("bench-command: the account did not connect: %s", error->message);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static GtkWidget *
 find_setting_row (GtkWidget  *widget,
                   const char *name)
@@ -144,7 +126,6 @@ main (int   argc,
   GtkWidget *window, *page, *row;
   double beyond[ROUND_TRIPS], min, max;
   RoundTrip trip = { 0 };
-  gboolean done = FALSE;
   gulong handler;
   guint commands_before;
 
@@ -184,8 +165,7 @@ main (int   argc,
   juice_cloud_set_credentials (cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
   account = juice_account_new (cloud, "juice-bench-command");
   juice_account_set_mqtt_ca_file (account, mosquitto_fixture_get_ca_file (broker));
-  juice_account_connect_async (account, NULL, connect_cb, &done);
-  if (!bench_wait_until (flag_set, &done, 60, "the account to connect") ||
+  if (!bench_connect_account (account, 60) ||
       !bench_wait_until (connected, NULL, 60, "both links to the broker"))
     return 1;
   device = juice_account_lookup_device (account, SN);

@@ -54,24 +54,6 @@ on_report_applied (JuiceDevice *device,
     }
 }
 
-static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!juice_account_connect_finish (JUICE_ACCOUNT (object), result, &error))
-    g_error ("bench-fleet: the account did not connect: %s", error->message);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static gboolean
 all_live (gpointer data)
 {
@@ -88,7 +70,6 @@ run_account (const char *url,
   g_autoptr(JuiceCloud) cloud = NULL;
   g_autoptr(JuiceAccount) account = NULL;
   gboolean seen[N_DEVICES] = { FALSE };
-  gboolean connected = FALSE;
   guint64 thread_start, process_start, thread_ns, process_ns, reports_start;
   gint64 wall_start, wall_us;
   GListModel *devices;
@@ -99,8 +80,7 @@ run_account (const char *url,
   juice_cloud_set_credentials (cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
   account = juice_account_new (cloud, "juice-bench-fleet");
   juice_account_set_mqtt_ca_file (account, broker_ca);
-  juice_account_connect_async (account, NULL, connect_cb, &connected);
-  if (!bench_wait_until (flag_set, &connected, 120, "the account to connect"))
+  if (!bench_connect_account (account, 120))
     return 1;
 
   devices = juice_account_get_devices (account);

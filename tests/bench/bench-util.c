@@ -103,3 +103,31 @@ bench_min_max (const double *values,
       *max = MAX (*max, values[i]);
     }
 }
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!juice_account_connect_finish (JUICE_ACCOUNT (object), result, &error))
+    g_error ("the account did not connect: %s", error->message);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+gboolean
+bench_connect_account (JuiceAccount *account,
+                       guint         timeout_s)
+{
+  gboolean connected = FALSE;
+
+  juice_account_connect_async (account, NULL, connect_cb, &connected);
+  return bench_wait_until (flag_set, &connected, timeout_s, "the account to connect");
+}

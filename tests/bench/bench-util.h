@@ -15,6 +15,8 @@
 
 #include <glib.h>
 
+#include "juice-account.h"
+
 G_BEGIN_DECLS
 
 /* CPU time of the calling thread, in nanoseconds. */
@@ -31,6 +33,10 @@ gboolean bench_wait_until     (gboolean  (*done) (gpointer data),
                                gpointer    data,
                                guint       timeout_s,
                                const char *what);
+/* Connects @account and waits for it (@timeout_s at most); a benchmark
+ * whose account cannot connect ends there, with the reason. */
+gboolean bench_connect_account (JuiceAccount *account,
+                               guint         timeout_s);
 /* Runs the default main context for @ms: a measuring window, not a wait. */
 void     bench_run_for_ms     (guint       ms);
 
