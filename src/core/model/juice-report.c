@@ -104,7 +104,11 @@ juice_report_new (const JuiceDeviceProfile  *profile,
     }
 
   self = g_new0 (JuiceReport, 1);
-  self->data = g_memdup2 (data != NULL ? data : "", length + 1);
+  /* NUL-terminated for whoever reads a span as text; @data need not be. */
+  self->data = g_malloc (length + 1);
+  if (length > 0)
+    memcpy (self->data, data, length);
+  self->data[length] = '\0';
   self->length = length;
   self->members = g_array_sized_new (FALSE, FALSE, sizeof (JuiceJsonMember), 64);
 
