@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "juice-cull-box.h"
 #include "juice-device-page.h"
 #include "juice-history-view.h"
 #include "juice-quota-format.h"
@@ -27,7 +28,7 @@ struct _JuiceDevicePage
   GtkLabel    *remain_label;
   GtkLabel    *watts_in_label;
   GtkLabel    *watts_out_label;
-  GtkBox      *details_box;
+  GtkBox      *details_box;     /* a JuiceCullBox */
   GtkRevealer *problem_revealer;
   GtkLabel    *problem_label;
   GtkButton   *retry_button;
@@ -517,6 +518,7 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (JUICE_TYPE_DEVICE);
+  g_type_ensure (JUICE_TYPE_CULL_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/juice-device-page.ui");
@@ -601,4 +603,13 @@ juice_device_page_set_device (JuiceDevicePage *self,
                                       -1);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
     }
+}
+
+void
+juice_device_page_set_draw_all (JuiceDevicePage *self,
+                                gboolean         draw_all)
+{
+  g_return_if_fail (JUICE_IS_DEVICE_PAGE (self));
+
+  juice_cull_box_set_draw_all (JUICE_CULL_BOX (self->details_box), draw_all);
 }
