@@ -34,6 +34,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Set on a child left out of the last frame. */
+static GQuark
+culled_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("juice-cull-box-culled");
+  return quark;
+}
+
 static void
 disconnect_scrolled (JuiceCullBox *self)
 {
@@ -112,10 +123,13 @@ juice_cull_box_snapshot (GtkWidget   *widget,
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (self->draw_all || self->scrolled == NULL || is_near_view (self, child))
+      gboolean drawn = self->draw_all || self->scrolled == NULL || is_near_view (self, child);
+
+      if (drawn)
         gtk_widget_snapshot_child (widget, child, snapshot);
       else
         n_culled++;
+      g_object_set_qdata (G_OBJECT (child), culled_quark (), GINT_TO_POINTER (!drawn));
     }
 
   self->n_culled = n_culled;
@@ -228,4 +242,14 @@ juice_cull_box_get_n_culled (JuiceCullBox *self)
   g_return_val_if_fail (JUICE_IS_CULL_BOX (self), 0);
 
   return self->n_culled;
+}
+
+gboolean
+juice_cull_box_is_child_drawn (JuiceCullBox *self,
+                               GtkWidget    *child)
+{
+  g_return_val_if_fail (JUICE_IS_CULL_BOX (self), FALSE);
+  g_return_val_if_fail (gtk_widget_get_parent (child) == GTK_WIDGET (self), FALSE);
+
+  return !GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (child), culled_quark ()));
 }

@@ -24,7 +24,10 @@ GtkWidget *juice_cull_box_new          (GtkOrientation  orientation,
 gboolean   juice_cull_box_get_draw_all (JuiceCullBox   *self);
 void       juice_cull_box_set_draw_all (JuiceCullBox   *self,
                                         gboolean        draw_all);
-/* Children left out of the last frame drawn (for tests). */
+/* Children left out of the last frame drawn, and whether @child was in it
+ * (for tests). */
 guint      juice_cull_box_get_n_culled (JuiceCullBox   *self);
+gboolean   juice_cull_box_is_child_drawn (JuiceCullBox *self,
+                                          GtkWidget    *child);
 
 G_END_DECLS
