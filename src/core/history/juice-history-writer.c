@@ -8,8 +8,8 @@
  * Retention runs here too, one small step (one series of one device, a few
  * hours) per transaction.
  *
- * Each series' open 10 s slot is kept here, the last value winning, and
- * written once when the slot closes: when a later slot begins, when the
+ * Each series' open 10 s slot (and each counter's reading, per 10 s) is
+ * kept here, the last value winning, and written once when the slot closes: when a later slot begins, when the
  * series has been silent for SLOT_HOLD_US, on flush and on shutdown. A
  * 5-minute aggregate is made once its bucket closes (or on flush), not on
  * every batch. A kill -9 loses at most the open slot: SLOT_HOLD_US plus a
@@ -61,11 +61,11 @@ struct _JuiceHistoryWriter
   gint64        next_expiry;  /* monotonic µs when an open slot falls silent, or 0 */
 };
 
-/* The newest slot of one series of one device, not written yet. */
+/* The newest slot of one series (or counter) of one device, not written yet. */
 typedef struct
 {
   gint64  device;
-  guint   series;
+  guint   series;       /* a series, or COUNTER_SLOT (counter) */
   gint64  slot;
   double  value;
   gint64  touched_us;   /* monotonic time of its last value */
@@ -197,38 +197,57 @@ add_changed (GPtrArray  *changed,
     g_ptr_array_add (changed, (gpointer) serial_number);
 }
 
-/* Writes @open's sample; its bucket's aggregate is now to be made again. */
+/* Open counters share the table of open slots, after the series. */
+#define COUNTER_SLOT(counter) (JUICE_HISTORY_N_SERIES + (counter))
+
+/* Writes @open's sample (its bucket's aggregate is now to be made again),
+ * or its counter reading. */
 static gboolean
 write_slot (JuiceHistoryWriter *self,
             const OpenSlot     *open,
             GPtrArray          *changed)
 {
-  sqlite3_stmt *stmt = self->insert_sample;
-  Bucket *bucket = g_new (Bucket, 1);
+  sqlite3_stmt *stmt;
+  Bucket *bucket;
 
+  add_changed (changed, open->serial_number);
+
+  if (open->series >= JUICE_HISTORY_N_SERIES)
+    {
+      stmt = self->insert_counter;
+      sqlite3_bind_int64 (stmt, 1, open->device);
+      sqlite3_bind_int (stmt, 2, open->series - JUICE_HISTORY_N_SERIES);
+      sqlite3_bind_int64 (stmt, 3, open->slot - open->slot % JUICE_HISTORY_AGGREGATE_S);
+      sqlite3_bind_double (stmt, 4, open->value);
+      return step_done (stmt);
+    }
+
+  stmt = self->insert_sample;
   sqlite3_bind_int64 (stmt, 1, open->device);
   sqlite3_bind_int (stmt, 2, open->series);
   sqlite3_bind_int64 (stmt, 3, open->slot);
   sqlite3_bind_double (stmt, 4, open->value);
 
+  bucket = g_new (Bucket, 1);
   bucket->device = open->device;
   bucket->series = open->series;
   bucket->time = open->slot - open->slot % JUICE_HISTORY_AGGREGATE_S;
   g_hash_table_add (self->stale, bucket);
-  add_changed (changed, open->serial_number);
 
   return step_done (stmt);
 }
 
 /* A sample joins its series' open slot (the last value wins), or closes it
- * and opens the next: only then is the closed one written. */
+ * and opens the next: only then is the closed one written. A counter's
+ * reading is kept the same way, per 10 s. */
 static gboolean
 take_sample (JuiceHistoryWriter *self,
              gint64              id,
              JuiceHistoryRecord *record,
              GPtrArray          *changed)
 {
-  OpenSlot key = { id, record->id, };
+  guint series = record->kind == RECORD_COUNTER ? COUNTER_SLOT (record->id) : record->id;
+  OpenSlot key = { id, series, };
   gint64 slot = record->time - record->time % JUICE_HISTORY_SLOT_S;
   OpenSlot *open = g_hash_table_lookup (self->open_slots, &key);
   gboolean ok = TRUE;
@@ -237,7 +256,7 @@ take_sample (JuiceHistoryWriter *self,
     {
       open = g_new0 (OpenSlot, 1);
       open->device = id;
-      open->series = record->id;
+      open->series = series;
       open->serial_number = record->serial_number;
       g_hash_table_add (self->open_slots, open);
     }
@@ -265,16 +284,8 @@ write_record (JuiceHistoryWriter *self,
   switch (record->kind)
     {
     case RECORD_SAMPLE:
-      return take_sample (self, id, record, changed);
-
     case RECORD_COUNTER:
-      add_changed (changed, record->serial_number);
-      stmt = self->insert_counter;
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_int (stmt, 2, record->id);
-      sqlite3_bind_int64 (stmt, 3, record->time - record->time % JUICE_HISTORY_AGGREGATE_S);
-      sqlite3_bind_double (stmt, 4, record->value);
-      break;
+      return take_sample (self, id, record, changed);
 
     case RECORD_NAME:
       stmt = self->update_name;
