@@ -251,7 +251,9 @@ test_controls (void)
     GtkWidget *page = ui_find_by_type (GTK_WIDGET (window), JUICE_TYPE_DEVICE_PAGE);
 
     g_assert_nonnull (page);
+    juice_device_page_set_draw_all (JUICE_DEVICE_PAGE (page), TRUE);
     ui_save_screenshot (page, "device-page-controls.png");
+    juice_device_page_set_draw_all (JUICE_DEVICE_PAGE (page), FALSE);
   }
 
   /* A refusal rolls the switch back and says why in a toast. */

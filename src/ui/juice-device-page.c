@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "juice-cull-box.h"
 #include "juice-device-page.h"
 #include "juice-history-view.h"
 #include "juice-quota-format.h"
@@ -27,7 +28,7 @@ struct _JuiceDevicePage
   GtkLabel    *remain_label;
   GtkLabel    *watts_in_label;
   GtkLabel    *watts_out_label;
-  GtkBox      *details_box;
+  GtkBox      *details_box;     /* a JuiceCullBox */
   GtkRevealer *problem_revealer;
   GtkLabel    *problem_label;
   GtkButton   *retry_button;
@@ -47,6 +48,13 @@ struct _JuiceDevicePage
   GdkFrameClock *paint_clock;    /* while waiting for the first paint */
   gulong       after_paint_id;
   guint        details_idle;
+  /* the headline as shown: the device's, once per frame */
+  double       soc;
+  int          watts_in;
+  int          watts_out;
+  int          remain_minutes;
+  guint        headline_tick;
+  gboolean     headline_dirty;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceDevicePage, juice_device_page, ADW_TYPE_BIN)
@@ -57,6 +65,10 @@ enum {
   PROP_KILOWATTS,
   PROP_HAS_VALUES,
   PROP_HISTORY,
+  PROP_SOC,
+  PROP_WATTS_IN,
+  PROP_WATTS_OUT,
+  PROP_REMAIN_MINUTES,
   N_PROPS
 };
 
@@ -152,6 +164,76 @@ sync_has_values (JuiceDevicePage *self)
 
   self->has_values = has_values;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_VALUES]);
+}
+
+static void
+set_shown_int (JuiceDevicePage *self,
+               int             *field,
+               int              value,
+               guint            prop)
+{
+  if (*field == value)
+    return;
+
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/* The headline labels follow these, not the device's properties: they
+ * change once per frame however many reports came, and a report costs the
+ * page no more than on_report_applied(). */
+static void
+sync_headline (JuiceDevicePage *self)
+{
+  JuiceDevice *device = self->device;
+
+  self->headline_dirty = FALSE;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->soc != (device ? juice_device_get_soc (device) : 0))
+    {
+      self->soc = device ? juice_device_get_soc (device) : 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOC]);
+    }
+  set_shown_int (self, &self->watts_in, device ? juice_device_get_watts_in (device) : 0,
+                 PROP_WATTS_IN);
+  set_shown_int (self, &self->watts_out, device ? juice_device_get_watts_out (device) : 0,
+                 PROP_WATTS_OUT);
+  set_shown_int (self, &self->remain_minutes,
+                 device ? juice_device_get_remain_minutes (device) : 0, PROP_REMAIN_MINUTES);
+  sync_has_values (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+clear_headline_tick (JuiceDevicePage *self)
+{
+  guint id = self->headline_tick;
+
+  self->headline_tick = 0;
+  if (id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), id);
+}
+
+static gboolean
+headline_tick_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  JuiceDevicePage *self = JUICE_DEVICE_PAGE (widget);
+
+  self->headline_tick = 0;
+  sync_headline (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_report_applied (JuiceDevicePage *self)
+{
+  self->headline_dirty = TRUE;
+  if (self->headline_tick == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->headline_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), headline_tick_cb,
+                                                        NULL, NULL);
 }
 
 static gboolean
@@ -385,9 +467,21 @@ rebuild_details (JuiceDevicePage *self)
 static void
 juice_device_page_map (GtkWidget *widget)
 {
+  JuiceDevicePage *self = JUICE_DEVICE_PAGE (widget);
+
   GTK_WIDGET_CLASS (juice_device_page_parent_class)->map (widget);
 
-  schedule_details (JUICE_DEVICE_PAGE (widget));
+  if (self->headline_dirty)
+    sync_headline (self);
+  schedule_details (self);
+}
+
+static void
+juice_device_page_unmap (GtkWidget *widget)
+{
+  clear_headline_tick (JUICE_DEVICE_PAGE (widget));
+
+  GTK_WIDGET_CLASS (juice_device_page_parent_class)->unmap (widget);
 }
 
 static void
@@ -406,6 +500,7 @@ juice_device_page_dispose (GObject *object)
 
   if (self->device != NULL)
     g_clear_signal_handler (&self->report_id, self->device);
+  clear_headline_tick (self);
   cancel_details (self);
   self->details_pending = FALSE;
   gtk_widget_dispose_template (GTK_WIDGET (self), JUICE_TYPE_DEVICE_PAGE);
@@ -440,6 +535,22 @@ juice_device_page_get_property (GObject    *object,
 
     case PROP_HISTORY:
       g_value_set_object (value, self->history);
+      break;
+
+    case PROP_SOC:
+      g_value_set_double (value, self->soc);
+      break;
+
+    case PROP_WATTS_IN:
+      g_value_set_int (value, self->watts_in);
+      break;
+
+    case PROP_WATTS_OUT:
+      g_value_set_int (value, self->watts_out);
+      break;
+
+    case PROP_REMAIN_MINUTES:
+      g_value_set_int (value, self->remain_minutes);
       break;
 
     default:
@@ -493,6 +604,7 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
   object_class->get_property = juice_device_page_get_property;
   object_class->set_property = juice_device_page_set_property;
   widget_class->map = juice_device_page_map;
+  widget_class->unmap = juice_device_page_unmap;
   widget_class->unrealize = juice_device_page_unrealize;
 
   properties[PROP_DEVICE] =
@@ -514,9 +626,24 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
     g_param_spec_object ("history", NULL, NULL, JUICE_TYPE_HISTORY,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* The device's headline as shown: its values once per frame. */
+  properties[PROP_SOC] =
+    g_param_spec_double ("soc", NULL, NULL, 0, 100, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_WATTS_IN] =
+    g_param_spec_int ("watts-in", NULL, NULL, G_MININT, G_MAXINT, 0,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_WATTS_OUT] =
+    g_param_spec_int ("watts-out", NULL, NULL, G_MININT, G_MAXINT, 0,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_REMAIN_MINUTES] =
+    g_param_spec_int ("remain-minutes", NULL, NULL, G_MININT, G_MAXINT, 0,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (JUICE_TYPE_DEVICE);
+  g_type_ensure (JUICE_TYPE_CULL_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/juice-device-page.ui");
@@ -586,8 +713,9 @@ juice_device_page_set_device (JuiceDevicePage *self,
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "device.refresh", device != NULL);
       if (device != NULL)
         self->report_id = g_signal_connect_swapped (device, "report-applied",
-                                                    G_CALLBACK (sync_has_values), self);
-      sync_has_values (self);
+                                                    G_CALLBACK (on_report_applied), self);
+      clear_headline_tick (self);
+      sync_headline (self);
       rebuild_details (self);
       gtk_widget_set_visible (GTK_WIDGET (self->unsupported_label),
                               device != NULL && juice_device_get_profile (device) == NULL);
@@ -601,4 +729,13 @@ juice_device_page_set_device (JuiceDevicePage *self,
                                       -1);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
     }
+}
+
+void
+juice_device_page_set_draw_all (JuiceDevicePage *self,
+                                gboolean         draw_all)
+{
+  g_return_if_fail (JUICE_IS_DEVICE_PAGE (self));
+
+  juice_cull_box_set_draw_all (JUICE_CULL_BOX (self->details_box), draw_all);
 }

@@ -18,6 +18,10 @@ G_DECLARE_FINAL_TYPE (JuiceDevicePage, juice_device_page, JUICE, DEVICE_PAGE, Ad
 JuiceDevice *juice_device_page_get_device (JuiceDevicePage *self);
 void         juice_device_page_set_device (JuiceDevicePage *self,
                                            JuiceDevice     *device);
+/* Draws the rows scrolled far out of view too, which the page otherwise
+ * leaves out of its frames (JuiceCullBox): for a picture of the whole page. */
+void         juice_device_page_set_draw_all (JuiceDevicePage *self,
+                                             gboolean         draw_all);
 
 /* Shared formatting, also for tests: "56 %", "1,234 W", "2 h 5 min to full". */
 char        *juice_format_soc             (double           soc);

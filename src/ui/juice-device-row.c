@@ -24,6 +24,8 @@ struct _JuiceDeviceRow
 
   /* state */
   gboolean       has_values;
+  double         soc;          /* the charge shown: the device's, once per frame */
+  guint          tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceDeviceRow, juice_device_row, GTK_TYPE_LIST_BOX_ROW)
@@ -32,6 +34,7 @@ enum {
   PROP_0,
   PROP_DEVICE,
   PROP_HAS_VALUES,
+  PROP_SOC,
   N_PROPS
 };
 
@@ -62,7 +65,7 @@ format_soc (JuiceDeviceRow *self,
 static void
 sync_accessible_label (JuiceDeviceRow *self)
 {
-  g_autofree char *soc = format_soc (self, juice_device_get_soc (self->device), self->has_values);
+  g_autofree char *soc = format_soc (self, self->soc, self->has_values);
   g_autofree char *online = format_online (self, juice_device_get_online (self->device));
   const char *name = juice_device_get_name (self->device);
   const char *product = juice_device_get_product (self->device);
@@ -89,6 +92,67 @@ sync_has_values (JuiceDeviceRow *self)
   self->has_values = has_values;
   sync_accessible_label (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_VALUES]);
+}
+
+static void
+sync_soc (JuiceDeviceRow *self)
+{
+  double soc = juice_device_get_soc (self->device);
+
+  if (self->soc == soc)
+    return;
+
+  self->soc = soc;
+  sync_accessible_label (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOC]);
+}
+
+static void
+clear_tick (JuiceDeviceRow *self)
+{
+  guint id = self->tick_id;
+
+  self->tick_id = 0;
+  if (id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), id);
+}
+
+static gboolean
+soc_tick_cb (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  JuiceDeviceRow *self = JUICE_DEVICE_ROW (widget);
+
+  self->tick_id = 0;
+  sync_soc (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The charge is shown once per frame, however many reports came: a report
+ * costs the row no more than this. Off screen, it waits for the map. */
+static void
+on_soc_changed (JuiceDeviceRow *self)
+{
+  if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), soc_tick_cb, NULL, NULL);
+}
+
+static void
+juice_device_row_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (juice_device_row_parent_class)->map (widget);
+
+  sync_soc (JUICE_DEVICE_ROW (widget));
+}
+
+static void
+juice_device_row_unmap (GtkWidget *widget)
+{
+  clear_tick (JUICE_DEVICE_ROW (widget));
+
+  GTK_WIDGET_CLASS (juice_device_row_parent_class)->unmap (widget);
 }
 
 static void
@@ -140,6 +204,10 @@ juice_device_row_get_property (GObject    *object,
       g_value_set_boolean (value, self->has_values);
       break;
 
+    case PROP_SOC:
+      g_value_set_double (value, self->soc);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -176,7 +244,8 @@ juice_device_row_constructed (GObject *object)
   g_signal_connect_swapped (self->device, "notify::name", G_CALLBACK (sync_accessible_label), self);
   g_signal_connect_swapped (self->device, "notify::product", G_CALLBACK (sync_accessible_label), self);
   g_signal_connect_swapped (self->device, "notify::online", G_CALLBACK (sync_accessible_label), self);
-  g_signal_connect_swapped (self->device, "notify::soc", G_CALLBACK (sync_accessible_label), self);
+  g_signal_connect_swapped (self->device, "notify::soc", G_CALLBACK (on_soc_changed), self);
+  self->soc = juice_device_get_soc (self->device);
   sync_online (self);
   sync_has_values (self);
   sync_accessible_label (self);
@@ -195,6 +264,8 @@ juice_device_row_class_init (JuiceDeviceRowClass *klass)
   object_class->constructed = juice_device_row_constructed;
   object_class->get_property = juice_device_row_get_property;
   object_class->set_property = juice_device_row_set_property;
+  widget_class->map = juice_device_row_map;
+  widget_class->unmap = juice_device_row_unmap;
 
   properties[PROP_DEVICE] =
     g_param_spec_object ("device", NULL, NULL, JUICE_TYPE_DEVICE,
@@ -204,6 +275,11 @@ juice_device_row_class_init (JuiceDeviceRowClass *klass)
   properties[PROP_HAS_VALUES] =
     g_param_spec_boolean ("has-values", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* The charge shown, the device's "soc" once per frame. */
+  properties[PROP_SOC] =
+    g_param_spec_double ("soc", NULL, NULL, 0, 100, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -27,6 +27,7 @@ struct _JuiceQuotaRow
   /* state */
   const JuiceQuotaInfo *info;
   gulong                changed_id;
+  guint                 tick_id;      /* an update waits for the next frame */
   gboolean              show_key;
 };
 
@@ -55,6 +56,16 @@ format_value (JuiceQuotaRow *self,
   return juice_quota_format_node (self->info, node);
 }
 
+static void
+clear_tick (JuiceQuotaRow *self)
+{
+  guint id = self->tick_id;
+
+  self->tick_id = 0;
+  if (id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), id);
+}
+
 /* Touches the label only when the text it shows changes: a report that
  * changes nothing visible changes nothing on screen. */
 static void
@@ -62,6 +73,8 @@ juice_quota_row_update (JuiceQuotaRow *self)
 {
   g_autofree char *value = NULL;
   gboolean reported;
+
+  clear_tick (self);
 
   value = format_value (self, &reported);
   if (g_strcmp0 (gtk_label_get_label (self->value_label), value) != 0)
@@ -71,12 +84,28 @@ juice_quota_row_update (JuiceQuotaRow *self)
     gtk_widget_set_sensitive (GTK_WIDGET (self->value_label), reported);
 }
 
+static gboolean
+update_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  JuiceQuotaRow *self = JUICE_QUOTA_ROW (widget);
+
+  self->tick_id = 0;
+  juice_quota_row_update (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The key changed: the label follows in the next frame, once however many
+ * reports came meanwhile. A report costs the row no more than this. */
 static void
 on_quota_changed (JuiceDevice   *device,
                   const char    *key,
                   JuiceQuotaRow *self)
 {
-  juice_quota_row_update (self);
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), update_tick_cb, NULL, NULL);
 }
 
 /* The value in full when the pointer rests on it, made only then: setting
@@ -123,6 +152,7 @@ juice_quota_row_unmap (GtkWidget *widget)
   JuiceQuotaRow *self = JUICE_QUOTA_ROW (widget);
 
   g_clear_signal_handler (&self->changed_id, self->device);
+  clear_tick (self);
 
   GTK_WIDGET_CLASS (juice_quota_row_parent_class)->unmap (widget);
 }
@@ -280,8 +310,9 @@ juice_quota_row_get_value (JuiceQuotaRow *self)
 {
   g_return_val_if_fail (JUICE_IS_QUOTA_ROW (self), NULL);
 
-  /* A row off screen does not follow its key: catch up first. */
-  if (self->changed_id == 0)
+  /* A row off screen does not follow its key, one on screen follows it in
+   * the next frame: catch up first. */
+  if (self->changed_id == 0 || self->tick_id != 0)
     juice_quota_row_update (self);
 
   return gtk_label_get_label (self->value_label);
