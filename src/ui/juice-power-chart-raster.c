@@ -153,9 +153,9 @@ series_spans (const Painter *painter,
   return n;
 }
 
-/* Column @c into the raster's column @slot: each run between span ends
- * gets the spans that cover it blended in order. With @cleared, the
- * transparent runs are left as they are. */
+/* Column @c into the raster's column @slot, top to bottom: each run up to
+ * the next span end gets the spans that cover it blended in order. With
+ * @cleared, the transparent runs are left as they are. */
 static void
 paint_column (const Painter *painter,
               int            c,
@@ -163,52 +163,40 @@ paint_column (const Painter *painter,
               gboolean       cleared)
 {
   Span spans[MAX_SPANS];
-  int cuts[2 * MAX_SPANS + 2];
-  int n_spans = 0, n_cuts = 0;
+  int n_spans = 0;
+  guint32 *column = painter->pixels + (gsize) slot * painter->scale;
+  int y = 0;
 
   for (guint s = 0; s < JUICE_POWER_CHART_N_SERIES; s++)
     n_spans += series_spans (painter, &painter->series[s], c, spans + n_spans);
   if (n_spans == 0 && cleared)
     return;
 
-  cuts[n_cuts++] = 0;
-  cuts[n_cuts++] = painter->height;
-  for (int i = 0; i < n_spans; i++)
+  while (y < painter->height)
     {
-      spans[i].y0 = CLAMP (spans[i].y0, 0, painter->height);
-      spans[i].y1 = CLAMP (spans[i].y1, 0, painter->height);
-      cuts[n_cuts++] = spans[i].y0;
-      cuts[n_cuts++] = spans[i].y1;
-    }
-
-  /* A dozen numbers: insertion sort. */
-  for (int i = 1; i < n_cuts; i++)
-    for (int j = i; j > 0 && cuts[j - 1] > cuts[j]; j--)
-      {
-        int t = cuts[j];
-
-        cuts[j] = cuts[j - 1];
-        cuts[j - 1] = t;
-      }
-
-  for (int i = 0; i + 1 < n_cuts; i++)
-    {
-      int y0 = cuts[i], y1 = cuts[i + 1];
+      int next = painter->height;
       guint32 color = 0;
-      guint32 *row;
 
-      if (y0 >= y1)
-        continue;
       for (int k = 0; k < n_spans; k++)
-        if (spans[k].y0 <= y0 && y0 < spans[k].y1)
-          color = blend (spans[k].color, color);
-      if (color == 0 && cleared)
-        continue;
+        {
+          if (spans[k].y0 <= y && y < spans[k].y1)
+            {
+              color = blend (spans[k].color, color);
+              next = MIN (next, spans[k].y1);
+            }
+          else if (spans[k].y0 > y)
+            next = MIN (next, spans[k].y0);
+        }
 
-      row = painter->pixels + (gsize) y0 * painter->stride + (gsize) slot * painter->scale;
-      for (int y = y0; y < y1; y++, row += painter->stride)
-        for (int x = 0; x < painter->scale; x++)
-          row[x] = color;
+      if (color != 0 || !cleared)
+        {
+          guint32 *row = column + (gsize) y * painter->stride;
+
+          for (int yy = y; yy < next; yy++, row += painter->stride)
+            for (int x = 0; x < painter->scale; x++)
+              row[x] = color;
+        }
+      y = next;
     }
 }
 
