@@ -192,9 +192,13 @@ paint_column (const Painter *painter,
         {
           guint32 *row = column + (gsize) y * painter->stride;
 
-          for (int yy = y; yy < next; yy++, row += painter->stride)
-            for (int x = 0; x < painter->scale; x++)
-              row[x] = color;
+          if (painter->scale == 1)
+            for (int yy = y; yy < next; yy++, row += painter->stride)
+              *row = color;
+          else
+            for (int yy = y; yy < next; yy++, row += painter->stride)
+              for (int x = 0; x < painter->scale; x++)
+                row[x] = color;
         }
       y = next;
     }
