@@ -62,8 +62,8 @@ struct _JuicePowerChart
   double            power_step;     /* the power axis is 4 steps high */
 
   /* The picture of the series (juice-power-chart-raster.c): one column of
-   * pixels per bin, in a ring (column g at g mod n_bins), so that a later
-   * end paints only the columns that changed. */
+   * pixels per bin, kept across frames and shifted with the bins, so that a
+   * later end paints only the columns that changed. */
   cairo_surface_t  *raster;
   gboolean          raster_valid;   /* FALSE: every column painted again */
   gint64            dirty_from;     /* the columns whose bins changed since */

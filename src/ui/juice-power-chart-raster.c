@@ -7,13 +7,12 @@
  * paths: a frame costs the same for an hour as for a month, and far less
  * than cairo tessellating a line through 1,280 points that zigzag.
  *
- * The raster is a ring: column g of the bins' grid is painted at g mod
- * n_bins, so a later end paints only the columns that changed (the newest,
- * and the oldest few that lost their neighbours), and the node shows the
- * ring in two pieces. A column is painted whole, top to bottom, once: each
- * run of pixels gets the blend of what covers it, with nothing cleared
- * first (painting everything clears the buffer once, then skips what stays
- * transparent).
+ * The raster keeps its pixels across frames: a later end shifts them left
+ * by the columns the bins shifted, and paints only the columns that changed
+ * (the newest, and the oldest few that lost their neighbours). A column is
+ * painted whole, top to bottom, once: each run of pixels gets the blend of
+ * what covers it, with nothing cleared first (painting everything clears
+ * the buffer once, then skips what stays transparent).
  *
  * The node reads the raster through a raster-source pattern rather than a
  * surface pattern: cairo would otherwise keep a snapshot of the buffer for
@@ -153,18 +152,17 @@ series_spans (const Painter *painter,
   return n;
 }
 
-/* Column @c into the raster's column @slot, top to bottom: each run up to
- * the next span end gets the spans that cover it blended in order. With
- * @cleared, the transparent runs are left as they are. */
+/* Column @c, top to bottom: each run up to the next span end gets the
+ * spans that cover it blended in order. With @cleared, the transparent
+ * runs are left as they are. */
 static void
 paint_column (const Painter *painter,
               int            c,
-              int            slot,
               gboolean       cleared)
 {
   Span spans[MAX_SPANS];
   int n_spans = 0;
-  guint32 *column = painter->pixels + (gsize) slot * painter->scale;
+  guint32 *column = painter->pixels + (gsize) c * painter->scale;
   int y = 0;
 
   for (guint s = 0; s < JUICE_POWER_CHART_N_SERIES; s++)
@@ -202,15 +200,6 @@ paint_column (const Painter *painter,
         }
       y = next;
     }
-}
-
-static int
-slot_of (JuicePowerChart *self,
-         int              column)
-{
-  gint64 slot = (self->first_column + column) % self->n_bins;
-
-  return (int) (slot < 0 ? slot + self->n_bins : slot);
 }
 
 /* Visible columns [@from, @to] painted again; everything, cleared first,
@@ -259,7 +248,7 @@ paint_columns (JuicePowerChart *self,
   if (all)
     memset (painter.pixels, 0, (gsize) painter.stride * 4 * painter.height);
   for (int c = from; c <= to; c++)
-    paint_column (&painter, c, slot_of (self, c), all);
+    paint_column (&painter, c, all);
   cairo_surface_mark_dirty (self->raster);
 }
 
@@ -297,26 +286,15 @@ finish_raster (cairo_pattern_t *pattern,
   cairo_surface_destroy (data);
 }
 
-/* The ring as the plot shows it: from the oldest column's slot to the end
- * of the raster, then from its start. */
 static GskRenderNode *
 create_node (JuicePowerChart       *self,
              const graphene_rect_t *bounds)
 {
-  int n = self->n_bins;
   int scale = self->raster_scale;
-  int oldest = slot_of (self, 0);
-  struct {
-    float x;
-    int   width;
-    int   slot;
-  } pieces[2] = {
-    { self->plot.origin.x, n - oldest, oldest },
-    { self->plot.origin.x + n - oldest, oldest, 0 },
-  };
   GskRenderNode *node = gsk_cairo_node_new (bounds);
   cairo_t *cr = gsk_cairo_node_get_draw_context (node);
   cairo_pattern_t *pattern;
+  cairo_matrix_t matrix;
 
   pattern = cairo_pattern_create_raster_source (cairo_surface_reference (self->raster),
                                                 CAIRO_CONTENT_COLOR_ALPHA,
@@ -326,26 +304,35 @@ create_node (JuicePowerChart       *self,
   cairo_raster_source_pattern_set_copy (pattern, copy_raster);
   cairo_raster_source_pattern_set_finish (pattern, finish_raster);
 
-  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
-    {
-      cairo_matrix_t matrix;
-
-      if (pieces[i].width <= 0)
-        continue;
-
-      /* From the plot to the raster's device pixels. */
-      cairo_matrix_init_scale (&matrix, scale, scale);
-      cairo_matrix_translate (&matrix, pieces[i].slot - pieces[i].x, -bounds->origin.y);
-      cairo_pattern_set_matrix (pattern, &matrix);
-      cairo_set_source (cr, pattern);
-      cairo_rectangle (cr, pieces[i].x, bounds->origin.y, pieces[i].width, bounds->size.height);
-      cairo_fill (cr);
-    }
+  /* From the widget to the raster's device pixels. */
+  cairo_matrix_init_scale (&matrix, scale, scale);
+  cairo_matrix_translate (&matrix, -bounds->origin.x, -bounds->origin.y);
+  cairo_pattern_set_matrix (pattern, &matrix);
+  cairo_set_source (cr, pattern);
+  cairo_paint (cr);
 
   cairo_pattern_destroy (pattern);
   cairo_destroy (cr);
 
   return node;
+}
+
+/* The columns move @shift to the left, as the bins did. */
+static void
+shift_raster (JuicePowerChart *self,
+              int              shift)
+{
+  guchar *data;
+  int stride = cairo_image_surface_get_stride (self->raster);
+  int height = cairo_image_surface_get_height (self->raster);
+  gsize offset = (gsize) shift * self->raster_scale * 4;
+  gsize kept = (gsize) (self->n_bins - shift) * self->raster_scale * 4;
+
+  cairo_surface_flush (self->raster);
+  data = cairo_image_surface_get_data (self->raster);
+  for (int y = 0; y < height; y++)
+    memmove (data + (gsize) y * stride, data + (gsize) y * stride + offset, kept);
+  cairo_surface_mark_dirty (self->raster);
 }
 
 void
@@ -385,7 +372,16 @@ _juice_power_chart_draw_series (JuicePowerChart *self,
   else
     {
       int gap = _juice_power_chart_gap_columns (self);
+      gint64 shift = self->first_column - self->raster_first;
 
+      if (shift != 0)
+        {
+          /* The columns that came in on the right are dirty. */
+          if (shift > 0 && shift < n)
+            shift_raster (self, (int) shift);
+          else
+            paint_columns (self, 0, n - 1, TRUE);
+        }
       if (self->dirty_from <= self->dirty_to)
         {
           /* A column's neighbours within a gap join it. */
@@ -397,7 +393,7 @@ _juice_power_chart_draw_series (JuicePowerChart *self,
           g_clear_pointer (&self->series_node, gsk_render_node_unref);
         }
       /* The oldest columns lost the neighbours they were joined to. */
-      if (self->raster_first != self->first_column)
+      if (shift != 0)
         {
           paint_columns (self, 0, MIN (gap, n - 1), FALSE);
           g_clear_pointer (&self->series_node, gsk_render_node_unref);
@@ -430,5 +426,5 @@ _juice_power_chart_get_column_pixels (JuicePowerChart *self,
 
   *stride = cairo_image_surface_get_stride (self->raster) / 4;
   return (const guint32 *) cairo_image_surface_get_data (self->raster) +
-         slot_of (self, column) * self->raster_scale;
+         column * self->raster_scale;
 }
