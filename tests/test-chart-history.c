@@ -12,7 +12,7 @@
 #include "juice-chart-util.h"
 #include "juice-energy-chart.h"
 #include "juice-history-view.h"
-#include "juice-power-chart.h"
+#include "juice-power-chart-private.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
 #include "ui-util.h"
@@ -182,6 +182,41 @@ show_charts (Fixture *fixture)
                                         gtk_adjustment_get_page_size (adjustment) + 24);
 }
 
+static GdkRGBA
+widget_color (GtkWidget *widget)
+{
+  GdkRGBA color;
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+  return color;
+}
+
+/* "Output" above the chart and on the overview in the colour the chart
+ * draws output with; returns it. */
+static GdkRGBA
+assert_output_color (Fixture         *fixture,
+                     JuicePowerChart *chart)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *legend = ui_find_by_css_class (window, "juice-legend-out");
+  GtkWidget *card = ui_find_by_css_class (window, "juice-out");
+  GdkRGBA legend_color, heading_color;
+
+  g_assert_nonnull (legend);
+  g_assert_nonnull (card);
+  /* The chart takes the theme's colours again in its next frame. */
+  ui_wait_drawn (GTK_WIDGET (chart));
+  legend_color = widget_color (legend);
+  heading_color = widget_color (ui_find_by_css_class (card, "caption-heading"));
+  g_assert_true (gdk_rgba_equal (&legend_color, &chart->colors.output));
+  g_assert_true (gdk_rgba_equal (&heading_color, &chart->colors.output));
+
+  return chart->colors.output;
+}
+
 static void
 test_page_day (Fixture       *fixture,
                gconstpointer  data)
@@ -190,6 +225,7 @@ test_page_day (Fixture       *fixture,
   GtkWidget *view, *today;
   const char *summary;
   double wh_in, wh_out;
+  GdkRGBA light_output, dark_output;
   g_autofree char *in = NULL;
   g_autofree char *out = NULL;
   g_autofree char *expected = NULL;
@@ -221,11 +257,15 @@ test_page_day (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (today)), ==, expected);
 
   show_charts (fixture);
+  light_output = assert_output_color (fixture, chart);
   ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-day-light.png");
   ui_save_screenshot (view, "chart-history-day-light.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
+  dark_output = assert_output_color (fixture, chart);
+  /* A lighter orange on the dark background. */
+  g_assert_false (gdk_rgba_equal (&light_output, &dark_output));
   ui_save_screenshot (GTK_WIDGET (fixture->window), "chart-day-dark.png");
   ui_save_screenshot (view, "chart-history-day-dark.png");
 }
@@ -309,19 +349,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GtkCssProvider) css = NULL;
-
   g_setenv ("TZ", "UTC", TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   /* What AdwApplication loads for the app from its resource base path:
-   * the screenshots show the app as it looks. */
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/io/github/juicepower/Juice/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+   * the screenshots show the app as it looks, in light and dark. */
+  ui_load_app_style ();
 
   g_test_add ("/juice/chart/history/day", Fixture, NULL, fixture_set_up, test_page_day,
               fixture_tear_down);

@@ -5,6 +5,7 @@
  */
 
 #include <math.h>
+#include <string.h>
 
 #include <adwaita.h>
 
@@ -346,6 +347,217 @@ test_live (Fixture       *fixture,
   g_assert_cmpuint (chart->live[JUICE_POWER_CHART_SOC]->len, ==, 1);
 }
 
+/* What the chart painted before it painted column by column: each series'
+ * spans blended over the raster in turn, from its bins. The test paints
+ * it again to see the chart's pixels did not change. */
+typedef struct
+{
+  guint32 *pixels;
+  int      width;
+  int      height;
+} RefRaster;
+
+static guint32
+ref_blend (guint32 src,
+           guint32 dst)
+{
+  guint32 inv = 255 - (src >> 24);
+  guint32 rb = ((dst & 0xff00ff) * inv + 0x800080) >> 8 & 0xff00ff;
+  guint32 ag = ((dst >> 8 & 0xff00ff) * inv + 0x800080) & 0xff00ff00;
+
+  return src + rb + ag;
+}
+
+static guint32
+ref_premultiply (const GdkRGBA *color,
+                 double         alpha)
+{
+  double a = CLAMP (color->alpha * alpha, 0, 1);
+
+  return ((guint32) (a * 255 + 0.5) << 24) |
+         ((guint32) (CLAMP (color->red, 0, 1) * a * 255 + 0.5) << 16) |
+         ((guint32) (CLAMP (color->green, 0, 1) * a * 255 + 0.5) << 8) |
+         (guint32) (CLAMP (color->blue, 0, 1) * a * 255 + 0.5);
+}
+
+static void
+ref_span (RefRaster *raster,
+          int        x0,
+          int        x1,
+          int        y0,
+          int        y1,
+          guint32    color)
+{
+  for (int y = MAX (y0, 0); y < MIN (y1, raster->height); y++)
+    for (int x = MAX (x0, 0); x < MIN (x1, raster->width); x++)
+      raster->pixels[y * raster->width + x] = ref_blend (color, raster->pixels[y * raster->width + x]);
+}
+
+static void
+ref_series (JuicePowerChart       *chart,
+            RefRaster             *raster,
+            JuicePowerChartSeries  series,
+            guint32                fill,
+            guint32                line)
+{
+  const JuiceChartBin *bins = chart->bins[series];
+  int base = (int) roundf ((chart->plot.size.height + 2));
+  int thickness = series == JUICE_POWER_CHART_SOC ? 2 : 1;
+  int gap = _juice_power_chart_gap_columns (chart);
+  int last = -1, last_y = 0;
+
+  for (int c = 0; c < chart->n_bins; c++)
+    {
+      float value;
+      gboolean joined;
+      int y, from;
+
+      if (bins[c].n == 0)
+        continue;
+
+      value = series == JUICE_POWER_CHART_SOC ? _juice_power_chart_soc_y (chart, bins[c].sum / bins[c].n)
+                                              : _juice_power_chart_power_y (chart, bins[c].max);
+      y = (int) roundf (value - chart->plot.origin.y + 2);
+      joined = last >= 0 && c - last <= gap;
+      from = joined ? last + 1 : c;
+      if (from < c)
+        {
+          if (fill != 0)
+            ref_span (raster, from, c, last_y, base, fill);
+          ref_span (raster, from, c, last_y - thickness / 2, last_y - thickness / 2 + thickness, line);
+        }
+      if (fill != 0)
+        ref_span (raster, c, c + 1, y + thickness, base, fill);
+      ref_span (raster, c, c + 1, (joined ? MIN (y, last_y) : y) - thickness / 2,
+                (joined ? MAX (y, last_y) : y) - thickness / 2 + thickness, line);
+      last = c;
+      last_y = y;
+    }
+}
+
+/* The chart's pixels are what painting its bins span by span gives. */
+static void
+assert_raster_matches_bins (JuicePowerChart *chart)
+{
+  RefRaster raster;
+  int stride;
+
+  g_assert_cmpint (chart->raster_scale, ==, 1);
+  raster.width = chart->n_bins;
+  raster.height = cairo_image_surface_get_height (chart->raster);
+  raster.pixels = g_new0 (guint32, raster.width * raster.height);
+  ref_series (chart, &raster, JUICE_POWER_CHART_IN, ref_premultiply (&chart->colors.input, 0.28),
+              ref_premultiply (&chart->colors.input, 0.9));
+  ref_series (chart, &raster, JUICE_POWER_CHART_OUT, ref_premultiply (&chart->colors.output, 0.28),
+              ref_premultiply (&chart->colors.output, 0.9));
+  ref_series (chart, &raster, JUICE_POWER_CHART_SOC, 0, ref_premultiply (&chart->colors.charge, 1));
+
+  for (int c = 0; c < chart->n_bins; c++)
+    {
+      const guint32 *column = _juice_power_chart_get_column_pixels (chart, c, &stride);
+
+      for (int y = 0; y < raster.height; y++)
+        if (column[y * stride] != raster.pixels[y * raster.width + c])
+          g_error ("Column %d, row %d: %08x, painted span by span %08x", c, y,
+                   column[y * stride], raster.pixels[y * raster.width + c]);
+    }
+  g_free (raster.pixels);
+}
+
+/* A frame of the chart as the widget is now. */
+static void
+draw_frame (JuicePowerChart *chart)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderNode *node;
+
+  juice_power_chart_draw (chart, snapshot, gtk_widget_get_width (GTK_WIDGET (chart)),
+                          gtk_widget_get_height (GTK_WIDGET (chart)));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_clear_pointer (&node, gsk_render_node_unref);
+}
+
+static void
+test_append (Fixture       *fixture,
+             gconstpointer  data)
+{
+  JuicePowerChart *chart = fixture->chart;
+  g_autoptr(GArray) soc = NULL;
+  g_autoptr(GArray) in = NULL;
+  g_autoptr(GArray) out = NULL;
+  JuiceChartBin *appended[JUICE_POWER_CHART_N_SERIES];
+  gint64 appended_first, appended_anchor;
+  guint32 *pixels;
+  int stride, height, n;
+  gint64 t = CHART_DATA_END;
+
+  juice_power_chart_set_range (chart, JUICE_CHART_RANGE_DAY);
+  set_day (fixture, 2 * DAY, 60);
+  gtk_window_present (fixture->window);
+  ui_wait_drawn (GTK_WIDGET (chart));
+  draw_frame (chart);
+  assert_raster_matches_bins (chart);
+
+  /* Reports as the history view sends them, a column's time or so apart,
+   * some within a column, some several columns on, some the same second;
+   * each followed by a frame, which bins and paints only what changed. */
+  chart_data_make (CHART_DATA_END + DAY, DAY, 37, &soc, &in, &out);
+  for (guint i = 0; i < 400; i++)
+    {
+      const JuiceHistoryPoint *p = &g_array_index (soc, JuiceHistoryPoint, i * 3 % soc->len);
+
+      t += i % 7 == 0 ? 0 : i % 13 == 0 ? 1 : i % 11 == 0 ? 900 : 41 + i % 60;
+      juice_power_chart_add_live (chart, t, p->mean,
+                                  g_array_index (in, JuiceHistoryPoint, i).mean + (i % 5) * 100,
+                                  g_array_index (out, JuiceHistoryPoint, i).mean);
+      draw_frame (chart);
+      if (i % 50 == 0)
+        assert_raster_matches_bins (chart);
+    }
+  g_assert_cmpint (juice_power_chart_get_end_time (chart), ==, t);
+  g_assert_true (chart->bins_valid);
+  assert_raster_matches_bins (chart);
+
+  /* The same columns and pixels as binning and painting everything again. */
+  n = chart->n_bins;
+  appended_first = chart->first_column;
+  appended_anchor = chart->anchor;
+  for (guint s = 0; s < JUICE_POWER_CHART_N_SERIES; s++)
+    appended[s] = g_memdup2 (chart->bins[s], sizeof (JuiceChartBin) * n);
+  height = cairo_image_surface_get_height (chart->raster);
+  pixels = g_new (guint32, n * height);
+  for (int c = 0; c < n; c++)
+    {
+      const guint32 *column = _juice_power_chart_get_column_pixels (chart, c, &stride);
+
+      for (int y = 0; y < height; y++)
+        pixels[y * n + c] = column[y * stride];
+    }
+
+  chart->bins_valid = FALSE;
+  draw_frame (chart);
+  /* The same grid, whatever span multiple it counts columns from. */
+  g_assert_cmpint (chart->first_column, ==,
+                   appended_first + (appended_anchor - chart->anchor) / DAY * n);
+  for (guint s = 0; s < JUICE_POWER_CHART_N_SERIES; s++)
+    {
+      for (int c = 0; c < n; c++)
+        if (memcmp (&appended[s][c], &chart->bins[s][c], sizeof (JuiceChartBin)) != 0)
+          g_error ("Series %u, column %d: %u points up to %f appended, %u up to %f binned again",
+                   s, c, appended[s][c].n, appended[s][c].max, chart->bins[s][c].n,
+                   chart->bins[s][c].max);
+      g_free (appended[s]);
+    }
+  for (int c = 0; c < n; c++)
+    {
+      const guint32 *column = _juice_power_chart_get_column_pixels (chart, c, &stride);
+
+      for (int y = 0; y < height; y++)
+        g_assert_cmphex (column[y * stride], ==, pixels[y * n + c]);
+    }
+  g_free (pixels);
+}
+
 static void
 test_untrusted (Fixture       *fixture,
                 gconstpointer  data)
@@ -490,6 +702,8 @@ main (int   argc,
   g_test_add ("/juice/chart/power/summary", Fixture, NULL, fixture_set_up, test_summary,
               fixture_tear_down);
   g_test_add ("/juice/chart/power/live", Fixture, NULL, fixture_set_up, test_live,
+              fixture_tear_down);
+  g_test_add ("/juice/chart/power/append", Fixture, NULL, fixture_set_up, test_append,
               fixture_tear_down);
   g_test_add ("/juice/chart/power/untrusted", Fixture, NULL, fixture_set_up, test_untrusted,
               fixture_tear_down);

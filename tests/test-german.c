@@ -254,8 +254,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GtkCssProvider) css = NULL;
-
   /* As juice does: the locale from the environment, Juice's text domain. */
   juice_i18n_init ();
   if (setlocale (LC_ALL, NULL) == NULL || !g_str_has_prefix (setlocale (LC_ALL, NULL), "de_DE"))
@@ -273,10 +271,8 @@ main (int   argc,
                                     icons);
   }
 
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/io/github/juicepower/Juice/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* The app's own styles, as AdwApplication loads them. */
+  ui_load_app_style ();
 
   g_test_add_func ("/juice/german/locale", test_locale);
   g_test_add_func ("/juice/german/quota-numbers", test_quota_numbers);

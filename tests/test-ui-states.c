@@ -463,16 +463,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GtkCssProvider) css = NULL;
-
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   /* What AdwApplication loads for the app from its resource base path. */
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/io/github/juicepower/Juice/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  ui_load_app_style ();
 
   g_test_add_func ("/juice/ui/states/never-reported", test_never_reported);
   g_test_add_func ("/juice/ui/states/custom-choice", test_custom_choice);

@@ -5,6 +5,8 @@
 
 #define G_LOG_DOMAIN "juice-tests"
 
+#include <adwaita.h>
+
 #include "ui-util.h"
 
 GtkWidget *
@@ -203,4 +205,36 @@ ui_save_screenshot (GtkWidget  *widget,
   gsk_render_node_unref (shot.node);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+static void
+update_dark_style (AdwStyleManager *manager,
+                   GParamSpec      *pspec,
+                   GtkCssProvider  *dark)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (adw_style_manager_get_dark (manager))
+    gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (dark),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  else
+    gtk_style_context_remove_provider_for_display (display, GTK_STYLE_PROVIDER (dark));
+}
+
+void
+ui_load_app_style (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GtkCssProvider *css = gtk_css_provider_new ();
+  GtkCssProvider *dark = gtk_css_provider_new ();
+
+  /* Both stay for the process, as the application's do. */
+  gtk_css_provider_load_from_resource (css, "/io/github/juicepower/Juice/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_css_provider_load_from_resource (dark, "/io/github/juicepower/Juice/style-dark.css");
+  g_signal_connect_object (manager, "notify::dark", G_CALLBACK (update_dark_style), dark, 0);
+  update_dark_style (manager, NULL, dark);
+  g_object_set_data_full (G_OBJECT (manager), "ui-util-dark-style", dark, g_object_unref);
+  g_object_set_data_full (G_OBJECT (manager), "ui-util-style", css, g_object_unref);
 }

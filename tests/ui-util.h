@@ -69,5 +69,9 @@ void       ui_wait_sole_owner   (gpointer    object);
  * $JUICE_ARTIFACTS_DIR/@name (nothing is saved without that folder). */
 void       ui_save_screenshot   (GtkWidget  *widget,
                                  const char *name);
+/* What AdwApplication loads for the app from its resource base path:
+ * style.css, and style-dark.css while the style manager is dark. Call it
+ * once, after adw_init (). */
+void       ui_load_app_style    (void);
 
 G_END_DECLS

@@ -78,9 +78,11 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (context, &colors->fg);
   /* Named colours of the theme: they follow dark mode and the accent. */
   lookup (context, "success_color", NULL, &colors->input, &green);
-  /* Output in the palette's orange, as warning_color reads brown on light. */
+  /* Output in the palette's orange, as warning_color reads brown on light:
+   * the application's own name for it, which the legends use too (style.css,
+   * style-dark.css), else the palette's. */
   dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  lookup (context, dark ? "orange_2" : "orange_4", NULL, &colors->output,
+  lookup (context, "juice_output_color", dark ? "orange_2" : "orange_4", &colors->output,
           dark ? &orange_dark : &orange_light);
   lookup (context, "accent_color", "theme_selected_bg_color", &colors->charge, &blue);
   lookup (context, "popover_bg_color", "view_bg_color", &colors->panel, &white);

@@ -82,7 +82,9 @@ last_time (GArray *points)
                          : G_MININT64;
 }
 
-/* The live points a recorded one now covers go. */
+/* The live points a recorded one now covers go, and those before the
+ * range. Dropping one still in the range (beyond MAX_LIVE) bins them all
+ * again. */
 static void
 trim_live (JuicePowerChart *self)
 {
@@ -100,6 +102,8 @@ trim_live (JuicePowerChart *self)
 
           if (t > recorded && t >= from && live->len - drop <= MAX_LIVE)
             break;
+          if (t >= from)
+            self->bins_valid = FALSE;
           drop++;
         }
       if (drop > 0)
@@ -239,11 +243,11 @@ update_has_data (JuicePowerChart *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_DATA]);
 }
 
-/* Anything shown changed: the bins are made again in the next frame. */
+/* Anything shown changed: the next frame bins what it must (see
+ * juice-power-chart-bins.c). */
 static void
 data_changed (JuicePowerChart *self)
 {
-  self->bins_valid = FALSE;
   g_clear_object (&self->message);
   update_has_data (self);
   _juice_power_chart_update_summary (self);
@@ -381,7 +385,6 @@ juice_power_chart_css_changed (GtkWidget         *widget,
   /* Dark mode, another accent, another font: colours and labels again. */
   self->colors_valid = FALSE;
   _juice_power_chart_clear_layouts (self);
-  self->bins_valid = FALSE;
   gtk_widget_queue_draw (widget);
 }
 
@@ -397,7 +400,7 @@ juice_power_chart_finalize (GObject *object)
       g_clear_pointer (&self->bins[s], g_free);
     }
   _juice_power_chart_clear_layouts (self);
-  _juice_power_chart_free_rasters (self);
+  _juice_power_chart_free_raster (self);
   g_clear_pointer (&self->readout, g_free);
   g_clear_pointer (&self->summary, g_free);
 
@@ -537,6 +540,8 @@ juice_power_chart_init (JuicePowerChart *self)
   self->range = JUICE_CHART_RANGE_DAY;
   self->end_time = g_get_real_time () / G_USEC_PER_SEC;
   self->cursor_time = -1;
+  self->changed_from = self->dirty_from = G_MAXINT64;
+  self->changed_to = self->dirty_to = G_MININT64;
   for (guint s = 0; s < JUICE_POWER_CHART_N_SERIES; s++)
     {
       self->history[s] = g_array_new (FALSE, FALSE, sizeof (JuiceHistoryPoint));
@@ -594,6 +599,7 @@ juice_power_chart_set_range (JuicePowerChart *self,
   if (self->cursor_time >= 0 && self->cursor_time < _juice_power_chart_get_from (self))
     juice_power_chart_set_cursor_time (self, -1);
   _juice_power_chart_clear_layouts (self);
+  self->bins_valid = FALSE;
   data_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RANGE]);
 }
@@ -621,9 +627,9 @@ juice_power_chart_set_end_time (JuicePowerChart *self,
       (self->cursor_time < _juice_power_chart_get_from (self) || self->cursor_time > end_time))
     juice_power_chart_set_cursor_time (self, -1);
   trim_live (self);
-  /* The labels stay while the ticks and the power axis are the same: the
-   * next frame only moves them (see juice-power-chart-draw.c). */
-  g_clear_pointer (&self->series_node, gsk_render_node_unref);
+  /* A later end only shifts the columns, and the labels stay while the
+   * ticks and the power axis are the same: the next frame bins and paints
+   * the newest columns and moves the labels. */
   data_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_END_TIME]);
 }
@@ -646,6 +652,7 @@ juice_power_chart_set_history (JuicePowerChart *self,
       self->history[s] = copy_points (arrays[s]);
     }
 
+  self->bins_valid = FALSE;
   trim_live (self);
   data_changed (self);
 }
@@ -673,10 +680,16 @@ juice_power_chart_add_live (JuicePowerChart *self,
       if (live->len > 0 && g_array_index (live, JuiceHistoryPoint, live->len - 1).time >= time)
         {
           if (g_array_index (live, JuiceHistoryPoint, live->len - 1).time == time)
-            g_array_index (live, JuiceHistoryPoint, live->len - 1) = point;
+            {
+              g_array_index (live, JuiceHistoryPoint, live->len - 1) = point;
+              _juice_power_chart_points_changed (self, time);
+            }
           continue;
         }
       g_array_append_val (live, point);
+      /* Within the range shown its column takes it; a later end bins it. */
+      if (time <= self->end_time)
+        _juice_power_chart_points_changed (self, time);
     }
 
   if (time > self->end_time)
