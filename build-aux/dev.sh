@@ -212,10 +212,11 @@ cmd_test() {
     2>&1 | tee "$log_file"
   status=${PIPESTATUS[0]}
   set -e
-  # JUICE_TEST_STAGE2=1 adds the second stage: sanitizers, valgrind, fuzzing
-  # (build-aux/test-stage2.sh). Opt-in for now: on a loaded 2-core machine
-  # it takes 18 more minutes and the broker tests miss deadlines under ASan.
-  if [ "${JUICE_TEST_STAGE2:-0}" = 1 ]; then
+  # The second stage: sanitizers, valgrind, fuzzing (build-aux/test-stage2.sh).
+  # In CI (CI=true) always; elsewhere with JUICE_TEST_STAGE2=1 (=0 skips it).
+  local stage2=${JUICE_TEST_STAGE2:-}
+  [ -n "$stage2" ] || { [ "${CI:-}" = true ] && stage2=1; }
+  if [ "${stage2:-0}" = 1 ]; then
     echo "main suite: $(summarize "$log_file") in ${SECONDS} s (build included)"
     ensure_packages "${fuzz_packages[@]}"
     JUICE_FUZZ_BUILD_DIR="$fuzz_build" BUS_CONFIG="$bus_config" \

@@ -2,11 +2,14 @@
 # The second stage of `build-aux/dev.sh test` (issue 14), after the main suite:
 #   1. the unit and integration suites built with ASan and UBSan (gcc,
 #      BUILD-asan), halting on the first error, leaks checked at exit
-#      (tests/lsan.supp: libraries only);
+#      (tests/lsan.supp: libraries only), two tests at a time, the tests'
+#      deadlines stretched JUICE_ASAN_TIME_SCALE (4) times
+#      (JUICE_TEST_TIME_SCALE, tests/time-util.h);
 #   2. the unit suite and the keyring test of the main build under valgrind
 #      (meson test --setup valgrind: definite leaks and memory errors fail;
 #      the broker and cloud tests miss their deadlines under valgrind);
-#   3. every fuzz target for JUICE_FUZZ_SECONDS (60) (build-aux/fuzz.sh).
+#   3. every fuzz target for JUICE_FUZZ_SECONDS (60), two at a time
+#      (build-aux/fuzz.sh).
 # Each prints its own summary line and time; the last line counts everything,
 # the main suite included: "N passed, M failed".
 #   test-stage2.sh SOURCE_DIR BUILD_DIR MAIN_SUITE_LOG
@@ -18,6 +21,8 @@ build=$2
 main_log=$3
 asan_build="${JUICE_ASAN_BUILD_DIR:-${build}-asan}"
 fuzz_seconds="${JUICE_FUZZ_SECONDS:-60}"
+asan_time_scale="${JUICE_ASAN_TIME_SCALE:-4}"
+jobs=$(nproc 2>/dev/null || echo 2)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -71,13 +76,16 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
        meson compile -C "$asan_build" juice-ctl $asan_tests; } \
      >"$asan_build/sanitizers-build.txt" 2>&1; then
   # halt_on_error: the first report fails the test; detect_leaks: LSan at
-  # exit; fast_unwind_on_malloc=0: whole stacks through the libraries.
-  ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0:detect_stack_use_after_return=1" \
+  # exit. Not fast_unwind_on_malloc=0: the slow unwinder on every malloc made
+  # one TLS handshake (OpenSSL reading /etc/ssl/certs) take 12 to 16 s, past
+  # Paho's connect timeout; with frame pointers a leak's stack still names
+  # our functions (the libraries' frames may be cut short).
+  ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1" \
   LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0" \
   UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1" \
-  G_SLICE=always-malloc \
-    run_session "$asan_build" --no-rebuild --suite unit --suite integration --timeout-multiplier 3 \
-      --num-processes 1 \
+  G_SLICE=always-malloc JUICE_TEST_TIME_SCALE="$asan_time_scale" \
+    run_session "$asan_build" --no-rebuild --suite unit --suite integration \
+      --timeout-multiplier "$asan_time_scale" --num-processes "$jobs" \
     2>&1 | tee "$asan_log"
 else
   tail -n 40 "$asan_build/sanitizers-build.txt"
@@ -110,7 +118,7 @@ valgrind_time=$(( $(date +%s) - start ))
 # 3. fuzzing -------------------------------------------------------------------
 start=$(date +%s)
 fuzz_log="$build/meson-logs/fuzz-output.txt"
-"$top/build-aux/fuzz.sh" "$top" "$fuzz_seconds" 2>&1 | tee "$fuzz_log"
+JUICE_FUZZ_JOBS="$jobs" "$top/build-aux/fuzz.sh" "$top" "$fuzz_seconds" 2>&1 | tee "$fuzz_log"
 fuzz_ok=$(sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p' "$fuzz_log" | tail -n1)
 fuzz_fail=$(sed -n 's/^fuzz: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$fuzz_log" | tail -n1)
 [ -n "$fuzz_ok$fuzz_fail" ] || fuzz_fail=1

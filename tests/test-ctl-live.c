@@ -15,6 +15,7 @@
 #include "fake-cloud.h"
 #include "mosquitto-fixture.h"
 #include "sim-broker-device.h"
+#include "time-util.h"
 
 #define SN  "DCABZ8A1B2C3D4E5"
 #define SN2 "DCABZ8A1B2C3D4E6"   /* offline, same account */
@@ -75,7 +76,7 @@ wait_until (gboolean (*done) (gpointer data),
             guint      timeout_s)
 {
   gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (timeout_s, set_flag_cb, &expired);
+  guint id = g_timeout_add_seconds (test_time_scale_s (timeout_s), set_flag_cb, &expired);
 
   while (!done (data) && !expired)
     g_main_context_iteration (NULL, TRUE);

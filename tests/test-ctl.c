@@ -17,6 +17,7 @@
 #include "juice-device-profile.h"
 #include "juice-json.h"
 #include "juice-quota-format.h"
+#include "time-util.h"
 
 #define SN1 "DCABZ8A1B2C3D4E5"
 #define SN2 "DCABZ8A1B2C3D4E6"
@@ -220,7 +221,7 @@ run_ctl_v (Fixture          *f,
   g_assert_no_error (error);
 
   /* The fake cloud answers from this main loop while juice-ctl runs. */
-  guard = g_timeout_add_seconds (90, too_long_cb, &expired);
+  guard = g_timeout_add_seconds (test_time_scale_s (90), too_long_cb, &expired);
   g_subprocess_communicate_utf8_async (process, options->input, NULL, communicate_cb, &result);
   while (result == NULL && !expired)
     g_main_context_iteration (NULL, TRUE);
@@ -1324,7 +1325,7 @@ terminal_wait_for (Terminal   *terminal,
                    const char *text)
 {
   gboolean expired = FALSE;
-  guint guard = g_timeout_add_seconds (30, too_long_cb, &expired);
+  guint guard = g_timeout_add_seconds (test_time_scale_s (30), too_long_cb, &expired);
 
   while (strstr (terminal->shown->str, text) == NULL && !terminal->eof && !expired)
     g_main_context_iteration (NULL, TRUE);
