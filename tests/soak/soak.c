@@ -395,6 +395,16 @@ history_max_gap (JuiceHistory *history,
   return gap;
 }
 
+/* What malloc has handed out and not had back, in kB: where resident
+ * memory grows but this does not, nothing is held that should not be. */
+static guint64
+heap_in_use_kb (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return (info.uordblks + info.hblkhd) / 1024;
+}
+
 static guint64
 trimmed_rss_kb (void)
 {
@@ -414,6 +424,7 @@ main (int   argc,
   const char *env = g_getenv ("SOAK_MINUTES");
   guint minutes = env ? (guint) g_ascii_strtoull (env, NULL, 10) : 2;
   guint64 rss_first = 0, rss_last = 0, rss_world = 0, total_reports = 0;
+  guint64 heap_first = 0, heap_last = 0;
   gint64 max_gap = 0, started_real = 0, history_gap = 0;
   g_autofree char *integrity = NULL;
   JuiceHistory *history = NULL;
@@ -496,8 +507,12 @@ main (int   argc,
        * memory, not this process's). */
       world_send ("clear");
       if (minute == 1)
-        rss_first = trimmed_rss_kb ();
+        {
+          rss_first = trimmed_rss_kb ();
+          heap_first = heap_in_use_kb ();
+        }
       rss_last = trimmed_rss_kb ();
+      heap_last = heap_in_use_kb ();
       rss_world = bench_rss_kb (atoi (g_subprocess_get_identifier (world.process)));
 
       /* The broker dies without a word, and comes back. */
@@ -578,6 +593,8 @@ main (int   argc,
             integrity, n_samples, history_gap, GAP_SLACK_S);
   printf ("# soak: memory %+.2f MB from the end of minute 1 to the end (%.1f MB; budget 4 MB)\n",
           ((double) rss_last - (double) rss_first) / 1024.0, rss_last / 1024.0);
+  printf ("# soak: heap in use (mallinfo2) %+.2f MB from the end of minute 1 to the end (%.1f MB)\n",
+          ((double) heap_last - (double) heap_first) / 1024.0, heap_last / 1024.0);
 
   if (n_outstanding != 0 || n_bad_rollbacks != 0 || n_confirmed == 0)
     ok = FALSE;
