@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The two commands a newcomer needs, on a fresh Debian 12 machine:
 #   build-aux/dev.sh run     builds Juice and opens it on its simulated DELTA Pro
-#   build-aux/dev.sh test    builds Juice and runs every test
+#   build-aux/dev.sh test    builds Juice and runs every test (and, in CI or
+#                            with JUICE_TEST_STAGE2=1, sanitizers, valgrind, fuzzing)
 #   build-aux/dev.sh bench   builds Juice and runs the benchmarks
 #   build-aux/dev.sh deb     builds the Debian package into _build/deb
 #   build-aux/dev.sh po      updates the translations, lists what is untranslated
