@@ -41,6 +41,8 @@ log "Building ${targets[*]}"
   echo "fuzz: 0 passed, ${#targets[@]} failed (build)"
   exit 1
 }
+# JUICE_FUZZ_BUILD_ONLY=1: build, run nothing (test-stage2.sh builds ahead).
+[ "${JUICE_FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:symbolize=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"

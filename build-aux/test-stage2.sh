@@ -9,7 +9,7 @@
 #      (meson test --setup valgrind: definite leaks and memory errors fail;
 #      the broker and cloud tests miss their deadlines under valgrind);
 #   3. every fuzz target for JUICE_FUZZ_SECONDS (60), two at a time
-#      (build-aux/fuzz.sh).
+#      (build-aux/fuzz.sh; built with clang while steps 1 and 2 run).
 # Each prints its own summary line and time; the last line counts everything,
 # the main suite included: "N passed, M failed".
 #   test-stage2.sh SOURCE_DIR BUILD_DIR MAIN_SUITE_LOG
@@ -75,6 +75,12 @@ asan_tests=$(meson test -C "$asan_build" --list --no-rebuild --suite unit --suit
 if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.compiled &&
        meson compile -C "$asan_build" juice-ctl $asan_tests; } \
      >"$asan_build/sanitizers-build.txt" 2>&1; then
+  # The fuzz targets (clang) build meanwhile: the sanitizer tests mostly wait
+  # (for brokers, reconnects, timers) and their deadlines are stretched.
+  log "Building the fuzz targets in the background"
+  JUICE_FUZZ_BUILD_ONLY=1 nice -n 5 "$top/build-aux/fuzz.sh" "$top" 0 \
+    >"$asan_build/fuzz-build-ahead.txt" 2>&1 &
+  fuzz_build_pid=$!
   # halt_on_error: the first report fails the test; detect_leaks: LSan at
   # exit. The stack of every malloc is taken by the fast unwinder (frame
   # pointers): fast_unwind_on_malloc=0 made one TLS handshake (OpenSSL reading
@@ -155,6 +161,8 @@ valgrind_time=$(( $(date +%s) - start ))
 
 # 3. fuzzing -------------------------------------------------------------------
 start=$(date +%s)
+# The build started during step 1 (fuzz.sh below builds what is left, if it failed).
+[ -z "${fuzz_build_pid:-}" ] || wait "$fuzz_build_pid"
 fuzz_log="$build/meson-logs/fuzz-output.txt"
 JUICE_FUZZ_JOBS="$jobs" "$top/build-aux/fuzz.sh" "$top" "$fuzz_seconds" 2>&1 | tee "$fuzz_log"
 fuzz_ok=$(sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p' "$fuzz_log" | tail -n1)
