@@ -111,6 +111,22 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
     run_session "$asan_build" --no-rebuild $fast_tests \
       --timeout-multiplier "$asan_time_scale" --num-processes "$jobs" \
     2>&1 | tee "$asan_log"
+  # A test that failed with a leak report and no memory error or undefined
+  # behaviour (its own, or a child's it then failed on) runs again with whole
+  # stacks, where a library's leak meets its suppression and ours shows where
+  # it was made; the second run's result counts. (GLib's GIO modules left behind by g_io_modules_scan_all_*
+  # showed up so in some runs and not in others: LeakSanitizer finds them or
+  # not by what stale pointers happen to be left.)
+  leak_only_tests=$(python3 - "$asan_build/meson-logs/testlog.json" <<'EOF'
+import json, sys
+for line in open(sys.argv[1]):
+    test = json.loads(line)
+    out = (test.get('stdout') or '') + (test.get('stderr') or '')
+    if test['result'] != 'OK' and 'LeakSanitizer: detected memory leaks' in out and not any(
+            s in out for s in ('ERROR: AddressSanitizer', 'runtime error')):
+        print(test['name'].split(' / ')[-1])
+EOF
+  )
   # shellcheck disable=SC2086
   ASAN_OPTIONS="${asan_options/detect_leaks=1/detect_leaks=0}" \
     run_session "$asan_build" --no-rebuild $no_leak_check_tests \
@@ -121,7 +137,7 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
   # shellcheck disable=SC2086
   ASAN_OPTIONS="$asan_options:fast_unwind_on_malloc=0:malloc_context_size=14" \
   JUICE_TEST_TIME_SCALE=$(( asan_time_scale * 2 )) \
-    run_session "$asan_build" --no-rebuild $slow_unwind_tests \
+    run_session "$asan_build" --no-rebuild $slow_unwind_tests $leak_only_tests \
       --timeout-multiplier $(( asan_time_scale * 2 )) --num-processes "$jobs" \
     2>&1 | tee "$asan_log.slow-unwind"
   unset LSAN_OPTIONS UBSAN_OPTIONS G_SLICE JUICE_TEST_TIME_SCALE
@@ -132,11 +148,16 @@ else
   : >"$asan_log.slow-unwind"
 fi
 count_meson "$asan_log"
+# Those run again below count there.
+n_again=$(printf '%s\n' ${leak_only_tests:-} | grep -c .)
+total_fail=$(( total_fail - n_again ))
+counts="$((${counts%% passed*})) passed, $(( $(echo "$counts" | sed 's/.*, \([0-9]*\) failed/\1/') - n_again )) failed"
+[ -n "${leak_only_tests:-}" ] && counts="$counts (${leak_only_tests//$'\n'/ } again below)"
 asan_counts=$counts
 count_meson "$asan_log.no-leak-check"
 asan_counts="$asan_counts; without the leak check ($no_leak_check_tests): $counts"
 count_meson "$asan_log.slow-unwind"
-asan_counts="$asan_counts; with whole stacks ($slow_unwind_tests): $counts"
+asan_counts="$asan_counts; with whole stacks ($slow_unwind_tests ${leak_only_tests//$'\n'/ }): $counts"
 asan_time=$(( $(date +%s) - start ))
 
 # 2. valgrind ------------------------------------------------------------------
@@ -183,4 +204,6 @@ echo "valgrind (unit, test-credentials): $valgrind_counts in ${valgrind_time} s"
 echo "fuzzing (${fuzz_seconds} s each): ${fuzz_ok:-0} passed, ${fuzz_fail:-0} failed in ${fuzz_time} s"
 echo "second stage: $(( $(date +%s) - stage2_start )) s"
 echo "$total_ok passed, $total_fail failed"
-exit "$status"
+# The totals decide (a leak-only failure that passed with whole stacks does
+# not count).
+[ "$total_fail" -eq 0 ]
