@@ -61,6 +61,7 @@ stage2_start=$(date +%s)
 start=$(date +%s)
 mkdir -p "$asan_build"
 asan_log="$asan_build/sanitizers-test-output.txt"
+leak_only_tests=
 if [ ! -f "$asan_build/build.ninja" ]; then
   log "Configuring $asan_build (ASan, UBSan)"
   meson setup "$asan_build" "$top" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
@@ -114,9 +115,10 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
   # A test that failed with a leak report and no memory error or undefined
   # behaviour (its own, or a child's it then failed on) runs again with whole
   # stacks, where a library's leak meets its suppression and ours shows where
-  # it was made; the second run's result counts. (GLib's GIO modules left behind by g_io_modules_scan_all_*
-  # showed up so in some runs and not in others: LeakSanitizer finds them or
-  # not by what stale pointers happen to be left.)
+  # it was made; the second run's result counts. (The GIO modules GLib leaves
+  # behind in g_io_modules_scan_all_in_directory_with_scope showed up so in
+  # some runs and not in others: LeakSanitizer finds them or not by what stale
+  # pointers happen to be left.)
   leak_only_tests=$(python3 - "$asan_build/meson-logs/testlog.json" <<'EOF'
 import json, sys
 for line in open(sys.argv[1]):
