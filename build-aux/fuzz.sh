@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang, ASan and UBSan in a
-# build dir of their own and runs each for SECONDS, one after the other.
+# build dir of their own and runs each for SECONDS, JUICE_FUZZ_JOBS (1) at a
+# time.
 #   build-aux/fuzz.sh SOURCE_DIR SECONDS [TARGET...]
 # Each target's corpus grows in BUILD/corpus/TARGET across runs; it starts
 # from tests/fuzz/corpus/TARGET, tests/fuzz/regressions/TARGET and the
@@ -40,6 +41,8 @@ log "Building ${targets[*]}"
   echo "fuzz: 0 passed, ${#targets[@]} failed (build)"
   exit 1
 }
+# JUICE_FUZZ_BUILD_ONLY=1: build, run nothing (test-stage2.sh builds ahead).
+[ "${JUICE_FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:symbolize=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
@@ -47,10 +50,14 @@ export G_SLICE=always-malloc
 passed=0
 failed=0
 
-for target in "${targets[@]}"; do
+# Runs @target for $seconds s; prints its line to $build/meson-logs/TARGET.result
+# and exits 0 when it found nothing.
+run_target() {
+  local target=$1 corpus artifacts out result rc runs peak n_corpus seed
   corpus="$build/corpus/$target"
   artifacts="$build/artifacts/$target"
   out="$build/meson-logs/$target.txt"
+  result="$build/meson-logs/$target.result"
   mkdir -p "$corpus" "$artifacts" "$build/meson-logs"
   for seed in "$top"/data/simulator/*.json; do
     cp -n "$seed" "$corpus/seed-simulator-$(basename "$seed")"
@@ -67,15 +74,45 @@ for target in "${targets[@]}"; do
   peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$out" | tail -n1)
   n_corpus=$(find "$corpus" -type f | wc -l)
   if [ "$rc" -eq 0 ]; then
+    echo "$target: ${seconds} s, ${runs:-?} inputs, corpus $n_corpus, peak ${peak:-?} MB: no finding" \
+      >"$result"
+  else
+    {
+      echo "$target: FINDING (exit $rc) after ${runs:-?} inputs; log $out"
+      grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*ERROR:|.*Test unit written)' "$out" | head -n 8
+      grep -A 30 -m1 -E '==ERROR|runtime error|ERROR:' "$out" | head -n 40
+      echo "  Fix it, then keep the input as tests/fuzz/regressions/$target/<what-it-found>."
+    } >"$result"
+  fi
+  return "$rc"
+}
+
+# JUICE_FUZZ_JOBS targets at a time (1 by default; the test suite's second
+# stage runs 2, one per core): each target is one process on one core.
+jobs="${JUICE_FUZZ_JOBS:-1}"
+declare -A running=()
+finish_one() {
+  local pid target rc
+  wait -n -p pid "${!running[@]}"
+  rc=$?
+  target=${running[$pid]}
+  unset "running[$pid]"
+  cat "$build/meson-logs/$target.result"
+  if [ "$rc" -eq 0 ]; then
     passed=$((passed + 1))
-    echo "$target: ${seconds} s, ${runs:-?} inputs, corpus $n_corpus, peak ${peak:-?} MB: no finding"
   else
     failed=$((failed + 1))
-    echo "$target: FINDING (exit $rc) after ${runs:-?} inputs; log $out"
-    grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*ERROR:|.*Test unit written)' "$out" | head -n 8
-    grep -A 30 -m1 -E '==ERROR|runtime error|ERROR:' "$out" | head -n 40
-    echo "  Fix it, then keep the input as tests/fuzz/regressions/$target/<what-it-found>."
   fi
+}
+for target in "${targets[@]}"; do
+  while [ ${#running[@]} -ge "$jobs" ]; do
+    finish_one
+  done
+  run_target "$target" &
+  running[$!]=$target
+done
+while [ ${#running[@]} -gt 0 ]; do
+  finish_one
 done
 
 echo "fuzz: $passed passed, $failed failed"

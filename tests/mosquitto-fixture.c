@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "mosquitto-fixture.h"
+#include "time-util.h"
 
 static void
 die_with_parent (gpointer user_data)
@@ -24,7 +25,8 @@ die_with_parent (gpointer user_data)
 }
 
 /* A broker starts in well under a second; a machine that cannot resolve
- * "localhost" may take the resolver's full timeout to say so. */
+ * "localhost" may take the resolver's full timeout to say so. Each is
+ * stretched by JUICE_TEST_TIME_SCALE (time-util.h). */
 #define START_TIMEOUT_S   20
 #define RESOLVE_TIMEOUT_S 5
 #define STOP_TIMEOUT_S    10
@@ -319,7 +321,7 @@ check_host (const char  *host,
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GSource) deadline = g_timeout_source_new_seconds (RESOLVE_TIMEOUT_S);
+  g_autoptr(GSource) deadline = g_timeout_source_new_seconds (test_time_scale_s (RESOLVE_TIMEOUT_S));
   g_autoptr(GTask) task = NULL;
   Lookup lookup = { FALSE, FALSE, NULL };
 
@@ -585,7 +587,7 @@ mosquitto_fixture_start (MosquittoFixture  *self,
       g_file_monitor_set_rate_limit (monitor, 20);
       g_signal_connect (monitor, "changed", G_CALLBACK (log_changed), NULL);
     }
-  deadline = g_timeout_source_new_seconds (START_TIMEOUT_S);
+  deadline = g_timeout_source_new_seconds (test_time_scale_s (START_TIMEOUT_S));
   g_source_set_callback (deadline, deadline_passed, &timed_out, NULL);
   g_source_attach (deadline, context);
 
@@ -629,7 +631,7 @@ mosquitto_fixture_start (MosquittoFixture  *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "mosquitto (%s) %s on ports %u and %u; its log: %s", self->mosquitto,
                    ended ? "ended instead of listening" :
-                   timed_out ? "did not listen within " G_STRINGIFY (START_TIMEOUT_S) " s" :
+                   timed_out ? "did not listen in time" :
                    "said it runs but does not accept connections",
                    self->port, self->plain_port, log);
       mosquitto_fixture_kill (self);
@@ -660,7 +662,7 @@ end_process (MosquittoFixture *self,
     {
       context = g_main_context_new ();
       cancellable = g_cancellable_new ();
-      deadline = g_timeout_source_new_seconds (STOP_TIMEOUT_S);
+      deadline = g_timeout_source_new_seconds (test_time_scale_s (STOP_TIMEOUT_S));
       g_source_set_callback (deadline, deadline_passed, &timed_out, NULL);
       g_source_attach (deadline, context);
 
@@ -677,8 +679,8 @@ end_process (MosquittoFixture *self,
 
       if (timed_out && signum != SIGKILL)
         {
-          g_test_message ("mosquitto did not end within %d s of signal %d: killing it",
-                          STOP_TIMEOUT_S, signum);
+          g_test_message ("mosquitto did not end within %u s of signal %d: killing it",
+                          test_time_scale_s (STOP_TIMEOUT_S), signum);
           g_subprocess_force_exit (self->process);
         }
     }

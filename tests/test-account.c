@@ -11,6 +11,7 @@
 #include "juice-error.h"
 #include "mosquitto-fixture.h"
 #include "sim-broker-device.h"
+#include "time-util.h"
 
 #define SN "DCABZ8A1B2C3D4E5"
 
@@ -49,7 +50,7 @@ wait_until (gboolean (*check) (Fixture *f),
   if (check (f))
     return TRUE;
 
-  deadline = g_timeout_source_new (MAX (timeout_ms, MIN_DEADLINE_MS));
+  deadline = g_timeout_source_new (test_time_scale_ms (MAX (timeout_ms, MIN_DEADLINE_MS)));
   g_source_set_callback (deadline, deadline_cb, &expired, NULL);
   g_source_attach (deadline, g_main_context_get_thread_default ());
 
@@ -548,7 +549,7 @@ private_wait (Private  *p,
               gboolean (*check) (gpointer data),
               gpointer  data)
 {
-  GSource *deadline = g_timeout_source_new (MIN_DEADLINE_MS);
+  GSource *deadline = g_timeout_source_new (test_time_scale_ms (MIN_DEADLINE_MS));
 
   p->expired = FALSE;
   g_source_set_callback (deadline, deadline_cb, &p->expired, NULL);

@@ -13,6 +13,7 @@
 #include "juice-cloud.h"
 #include "juice-sign.h"
 #include "juice-tls-database.h"
+#include "time-util.h"
 
 #define SN1 "DCABZ8A1B2C3D4E5"
 #define SN2 "DCABZ8A1B2C3D4E6"
@@ -58,7 +59,7 @@ new_cloud (const char *base_url,
   g_assert_no_error (error);
   juice_cloud_set_credentials (cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
   juice_cloud_set_retry_delay_ms (cloud, 20);
-  juice_cloud_set_timeout_ms (cloud, 5000);
+  juice_cloud_set_timeout_ms (cloud, test_time_scale_ms (5000));
 
   return cloud;
 }
@@ -144,7 +145,7 @@ wait_until (gboolean (*check) (gpointer data),
   if (check (data))
     return TRUE;
 
-  deadline = g_timeout_add_seconds (20, deadline_cb, &expired);
+  deadline = g_timeout_add_seconds (test_time_scale_s (20), deadline_cb, &expired);
   while (!check (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
   if (!expired)
@@ -809,8 +810,10 @@ test_timeout (Fixture       *f,
   g_autoptr(GError) error = NULL;
   gint64 start, elapsed;
 
-  fake_cloud_set_delay_ms (f->fake, 3000);
-  juice_cloud_set_timeout_ms (f->cloud, 300);
+  /* Each stretched by the time scale: a slow build's TLS handshake alone
+   * may take longer than 300 ms. */
+  fake_cloud_set_delay_ms (f->fake, test_time_scale_ms (3000));
+  juice_cloud_set_timeout_ms (f->cloud, test_time_scale_ms (300));
   juice_cloud_set_max_attempts (f->cloud, 2);
 
   start = g_get_monotonic_time ();
@@ -819,8 +822,8 @@ test_timeout (Fixture       *f,
 
   g_assert_error (error, JUICE_CLOUD_ERROR, JUICE_CLOUD_ERROR_TIMEOUT);
   g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 2);
-  g_assert_cmpint (elapsed, >=, 600 * 1000);
-  g_assert_cmpint (elapsed, <, 2500 * 1000);
+  g_assert_cmpint (elapsed, >=, test_time_scale_us (600 * 1000));
+  g_assert_cmpint (elapsed, <, test_time_scale_us (2500 * 1000));
 }
 
 static gboolean
@@ -849,7 +852,7 @@ test_cancel (Fixture       *f,
   gint64 start;
 
   /* while the request is on its way */
-  fake_cloud_set_delay_ms (f->fake, 3000);
+  fake_cloud_set_delay_ms (f->fake, test_time_scale_ms (3000));
   start = g_get_monotonic_time ();
   juice_cloud_list_devices_async (f->cloud, cancellable, wait_cb, &wait);
   g_assert_true (wait_until (request_arrived, f->fake));
@@ -857,13 +860,13 @@ test_cancel (Fixture       *f,
   devices = juice_cloud_list_devices_finish (f->cloud, wait_for (&wait), &error);
   g_clear_object (&wait.result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, test_time_scale_us (1500 * 1000));
   g_clear_error (&error);
 
   /* while waiting to try again */
   fake_cloud_set_delay_ms (f->fake, 0);
   fake_cloud_fail (f->fake, NULL, FAKE_CLOUD_FAIL_HTTP_500, -1);
-  juice_cloud_set_retry_delay_ms (f->cloud, 5000);
+  juice_cloud_set_retry_delay_ms (f->cloud, test_time_scale_ms (5000));
   start = g_get_monotonic_time ();
   juice_cloud_list_devices_async (f->cloud, cancellable2, wait_cb, &wait);
   /* the first attempt is answered with a 500; once the client took it in,
@@ -876,7 +879,7 @@ test_cancel (Fixture       *f,
   devices = juice_cloud_list_devices_finish (f->cloud, wait_for (&wait), &error);
   g_clear_object (&wait.result);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 1500 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, test_time_scale_us (1500 * 1000));
 
   /* already cancelled: nothing is sent */
   g_clear_error (&error);

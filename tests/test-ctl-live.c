@@ -15,6 +15,7 @@
 #include "fake-cloud.h"
 #include "mosquitto-fixture.h"
 #include "sim-broker-device.h"
+#include "time-util.h"
 
 #define SN  "DCABZ8A1B2C3D4E5"
 #define SN2 "DCABZ8A1B2C3D4E6"   /* offline, same account */
@@ -75,7 +76,7 @@ wait_until (gboolean (*done) (gpointer data),
             guint      timeout_s)
 {
   gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (timeout_s, set_flag_cb, &expired);
+  guint id = g_timeout_add_seconds (test_time_scale_s (timeout_s), set_flag_cb, &expired);
 
   while (!done (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
@@ -390,6 +391,12 @@ reply_dropped (gpointer data)
   return sim_broker_device_get_n_dropped_replies (data) > 0;
 }
 
+static gboolean
+command_arrived (gpointer data)
+{
+  return sim_broker_device_get_n_commands (data) > 0;
+}
+
 /* A device that applies the change and reports it but sends no set_reply:
  * the readback confirms the command. */
 static void
@@ -398,12 +405,15 @@ test_set_without_reply (Fixture       *f,
 {
   g_autoptr(Ctl) ctl = NULL;
   guint puts = fake_cloud_count_requests (f->fake, "PUT", NULL);
-  gint64 start = g_get_monotonic_time ();
-  gint64 v;
+  gint64 start, v;
 
   sim_broker_device_set_drop_replies (f->device_link, TRUE);
 
   ctl = spawn_ctl (f, "set", SN, "charge-limit", "75", NULL);
+  /* From the command's arrival at the device, not from the start: a slow
+   * build's juice-ctl may take seconds to start and connect. */
+  g_assert_true (wait_until (command_arrived, f->device_link, DEADLINE_S));
+  start = g_get_monotonic_time ();
   g_assert_true (wait_process (ctl, 90));
   assert_clean_stderr (ctl);
   g_assert_cmpint (g_subprocess_get_exit_status (ctl->process), ==, 0);
@@ -540,12 +550,14 @@ test_watch_untrusted_broker (Fixture       *f,
                              gconstpointer  data)
 {
   g_autoptr(Ctl) ctl = NULL;
+  /* Ending "at once" is under a third of --timeout, both stretched alike. */
+  g_autofree char *timeout = g_strdup_printf ("%u", test_time_scale_s (60));
   gint64 start = g_get_monotonic_time ();
   double elapsed;
 
-  ctl = spawn_ctl_with_ca (f, f->cloud_ca_file, "watch", SN, "--count", "1", "--timeout", "60",
-                           NULL);
-  g_assert_true (wait_process (ctl, 60));
+  ctl = spawn_ctl_with_ca (f, f->cloud_ca_file, "watch", SN, "--count", "1", "--timeout",
+                           timeout, NULL);
+  g_assert_true (wait_process (ctl, 90));
   elapsed = (g_get_monotonic_time () - start) / 1e6;
   g_test_message ("ended after %.1f s:\n%s", elapsed, ctl->err->str);
 
@@ -554,7 +566,7 @@ test_watch_untrusted_broker (Fixture       *f,
   g_assert_nonnull (strstr (ctl->err->str, "certificate is not trusted"));
   g_assert_cmpstr (ctl->out->str, ==, "");
   /* at once, not after --timeout */
-  g_assert_cmpfloat (elapsed, <, 20.0);
+  g_assert_cmpfloat (elapsed, <, 20.0 * test_time_scale ());
 }
 
 /* The broker refuses the account, fresh credentials too: exit 3 at once. */
@@ -563,6 +575,8 @@ test_watch_refused_account (Fixture       *f,
                             gconstpointer  data)
 {
   g_autoptr(Ctl) ctl = NULL;
+  /* Ending "at once" is under a third of --timeout, both stretched alike. */
+  g_autofree char *timeout = g_strdup_printf ("%u", test_time_scale_s (60));
   gint64 start = g_get_monotonic_time ();
   double elapsed;
 
@@ -570,8 +584,8 @@ test_watch_refused_account (Fixture       *f,
                                 mosquitto_fixture_get_port (f->broker),
                                 mosquitto_fixture_get_account (f->broker), "not-the-password");
 
-  ctl = spawn_ctl (f, "watch", SN, "--count", "1", "--timeout", "60", NULL);
-  g_assert_true (wait_process (ctl, 60));
+  ctl = spawn_ctl (f, "watch", SN, "--count", "1", "--timeout", timeout, NULL);
+  g_assert_true (wait_process (ctl, 90));
   elapsed = (g_get_monotonic_time () - start) / 1e6;
   g_test_message ("ended after %.1f s:\n%s", elapsed, ctl->err->str);
 
@@ -581,7 +595,7 @@ test_watch_refused_account (Fixture       *f,
   /* the credentials were renewed once: two certification requests */
   g_assert_cmpuint (fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/certification"),
                     ==, 2);
-  g_assert_cmpfloat (elapsed, <, 20.0);
+  g_assert_cmpfloat (elapsed, <, 20.0 * test_time_scale ());
 }
 
 /* A broker that cannot be reached: by --timeout the watch never connected,

@@ -17,6 +17,7 @@
 #include "juice-device-profile.h"
 #include "juice-json.h"
 #include "juice-quota-format.h"
+#include "time-util.h"
 
 #define SN1 "DCABZ8A1B2C3D4E5"
 #define SN2 "DCABZ8A1B2C3D4E6"
@@ -220,7 +221,7 @@ run_ctl_v (Fixture          *f,
   g_assert_no_error (error);
 
   /* The fake cloud answers from this main loop while juice-ctl runs. */
-  guard = g_timeout_add_seconds (90, too_long_cb, &expired);
+  guard = g_timeout_add_seconds (test_time_scale_s (90), too_long_cb, &expired);
   g_subprocess_communicate_utf8_async (process, options->input, NULL, communicate_cb, &result);
   while (result == NULL && !expired)
     g_main_context_iteration (NULL, TRUE);
@@ -782,17 +783,20 @@ test_set_unconfirmed (Fixture       *f,
 {
   g_autoptr(Run) run = NULL;
   gint64 start = g_get_monotonic_time ();
+  /* 2 s; longer in a slow build, where one poll may take a second */
+  guint wait_s = test_time_scale_s (2);
+  g_autofree char *wait = g_strdup_printf ("%u", wait_s);
 
   /* accepted, but the device takes longer than juice-ctl waits */
   g_object_set (f->sim1, "apply-delay-ms", 60000, NULL);
 
-  run = run_ctl (f, &with_keys, "set", "--wait", "2", SN1, "beep", "off", NULL);
+  run = run_ctl (f, &with_keys, "set", "--wait", wait, SN1, "beep", "off", NULL);
   g_assert_cmpint (run->status, ==, 1);
   g_assert_nonnull (strstr (run->err, "still shows beep = on"));
   g_assert_cmpuint (fake_cloud_count_requests (f->fake, "PUT", NULL), ==, 1);
   /* polled, but not in a storm: about every half second */
   g_assert_cmpuint (fake_cloud_count_requests (f->fake, "POST", NULL), >=, 3);
-  g_assert_cmpuint (fake_cloud_count_requests (f->fake, "POST", NULL), <=, 6);
+  g_assert_cmpuint (fake_cloud_count_requests (f->fake, "POST", NULL), <=, 3 * wait_s);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 1500 * 1000);
 }
 
@@ -1064,7 +1068,9 @@ test_time_limit (Fixture       *f,
   g_assert_nonnull (strstr (devices->err, "EcoFlow did not answer within 2 s (one retry)"));
   g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 2);
   g_assert_cmpfloat (elapsed, >=, 4.0);
-  g_assert_cmpfloat (elapsed, <, 6.0 + 3.0);
+  /* The limit counts from juice-ctl's start: 3 s to start and end, more in
+   * a slow build. */
+  g_assert_cmpfloat (elapsed, <, 6.0 + 3.0 * test_time_scale ());
 
   /* set: --time-limit plus --wait at most */
   start = g_get_monotonic_time ();
@@ -1076,7 +1082,7 @@ test_time_limit (Fixture       *f,
   /* a command is not sent twice */
   g_assert_nonnull (strstr (set->err, "did not answer the command within 1 s; it was not sent "
                                       "again"));
-  g_assert_cmpfloat (elapsed, <, 4.0 + 2.0 + 3.0);
+  g_assert_cmpfloat (elapsed, <, 4.0 + 2.0 + 3.0 * test_time_scale ());
 }
 
 /* data: null for the device list says what came back */
@@ -1324,7 +1330,7 @@ terminal_wait_for (Terminal   *terminal,
                    const char *text)
 {
   gboolean expired = FALSE;
-  guint guard = g_timeout_add_seconds (30, too_long_cb, &expired);
+  guint guard = g_timeout_add_seconds (test_time_scale_s (30), too_long_cb, &expired);
 
   while (strstr (terminal->shown->str, text) == NULL && !terminal->eof && !expired)
     g_main_context_iteration (NULL, TRUE);

@@ -19,6 +19,7 @@
 #include "juice-sim-device.h"
 #include "mosquitto-fixture.h"
 #include "sim-broker-device.h"
+#include "time-util.h"
 
 #define SN "R331ZEB4ZE8A0123"
 #define DEADLINE_MS 30000
@@ -36,7 +37,8 @@ set_flag_cb (gpointer data)
 #define WAIT_UNTIL(cond)                                                           \
   G_STMT_START {                                                                   \
     gboolean timed_out_ = FALSE;                                                   \
-    guint id_ = g_timeout_add (DEADLINE_MS, set_flag_cb, &timed_out_);             \
+    guint id_ = g_timeout_add (test_time_scale_ms (DEADLINE_MS), set_flag_cb,        \
+                               &timed_out_);                                       \
     while (!(cond) && !timed_out_)                                                 \
       g_main_context_iteration (NULL, TRUE);                                       \
     if (!timed_out_)                                                               \

@@ -22,6 +22,7 @@
 #include "juice-sim-device.h"
 #include "mosquitto-fixture.h"
 #include "sim-broker-device.h"
+#include "time-util.h"
 
 #define SN "DCABZ8A1B2C3D4E5"
 
@@ -2129,7 +2130,6 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *data_home = NULL;
   g_autofree char *runtime_dir = NULL;
-  const char *factor;
   int ret;
 
   if (argc == 2 && strcmp (argv[1], "--claim-client-id") == 0)
@@ -2147,8 +2147,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  if ((factor = g_getenv ("JUICE_TEST_TIMEOUT_FACTOR")) != NULL)
-    timeout_factor = MAX (1.0, g_ascii_strtod (factor, NULL));
+  timeout_factor = test_time_scale ();
 
   broker = mosquitto_fixture_new (&error);
   g_assert_no_error (error);

@@ -7,6 +7,7 @@
 #include "juice-device.h"
 #include "juice-error.h"
 #include "juice-sim-device.h"
+#include "time-util.h"
 
 #define SN "DCABZ8A1B2C3D4E5"
 
@@ -378,7 +379,7 @@ test_reports_by_itself (void)
   g_signal_connect (sim, "report", G_CALLBACK (on_report), NULL);
 
   /* Ticks report partial changes, again and again, with nobody asking. */
-  deadline = g_timeout_add_seconds (20, deadline_cb, &expired);
+  deadline = g_timeout_add_seconds (test_time_scale_s (20), deadline_cb, &expired);
   while (n_reports < 4 && !expired)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (expired);

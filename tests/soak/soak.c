@@ -7,6 +7,9 @@
  *  - a TLS mosquitto with passwords carries 10 simulated devices reporting
  *    at 20× the real rate (every 50 ms); it is killed (SIGKILL, no word to
  *    its clients) at the end of every minute and started again 5 s later;
+ *  - the fake cloud and the simulated devices run in a child process
+ *    (soak-world.c), so that the memory measured here is the account's and
+ *    its views' only;
  *  - one JuiceAccount, with the window's views (bench-views.c: device
  *    page and sidebar row) bound to the first device under a display,
  *    takes the reports, and a command (the beep setting toggled) goes to
@@ -16,8 +19,9 @@
  *  - no crash, no critical (the process ran to the end, fatal warnings);
  *  - every command confirmed, or rolled back with a message: none left
  *    pending, none unanswered;
- *  - memory flat: resident memory at the end of the last minute within
- *    4 MB of the end of the first (each reading after malloc_trim(0));
+ *  - memory flat: this process's resident memory at the end of the last
+ *    minute within 4 MB of the end of the first (each reading after
+ *    malloc_trim(0));
  *  - no reconnect storm: the account's connections counted at the broker
  *    (its log) at most two per broker start, and every device reporting
  *    again after the last restart;
@@ -32,8 +36,11 @@
 
 #include <locale.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <adwaita.h>
 #include <sqlite3.h>
@@ -44,7 +51,6 @@
 #include "juice-account.h"
 #include "juice-history.h"
 #include "mosquitto-fixture.h"
-#include "sim-broker-device.h"
 
 #define N_DEVICES 10
 #define REPORT_INTERVAL_MS 50      /* 20× the real once a second */
@@ -66,10 +72,126 @@ typedef struct
 } Watched;
 
 static JuiceAccount *account;
-static GPtrArray *links;
 static Watched watched[N_DEVICES];
 static guint n_commands, n_confirmed, n_rolled_back, n_outstanding, n_bad_rollbacks;
 static guint next_device;
+
+/* The world (soak-world.c) ---------------------------------------------------- */
+
+static struct
+{
+  GSubprocess      *process;
+  GDataInputStream *output;
+  char             *url;
+  char             *ca_file;
+  guint             n_connected;    /* devices on the broker, as it last said */
+  int               n_failures;     /* -1 until it answered "failures" */
+  gboolean          ended;
+} world = { .n_failures = -1 };
+
+static void
+world_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (world.output, result,
+                                                                     NULL, &error);
+  g_auto(GStrv) words = NULL;
+
+  if (line == NULL)
+    {
+      world.ended = TRUE;
+      return;
+    }
+  words = g_strsplit (line, " ", -1);
+  if (g_strcmp0 (words[0], "ready") == 0 && g_strv_length (words) == 3)
+    {
+      world.url = g_strdup (words[1]);
+      world.ca_file = g_strdup (words[2]);
+    }
+  else if (g_strcmp0 (words[0], "connected") == 0 && words[1] != NULL)
+    world.n_connected = (guint) g_ascii_strtoull (words[1], NULL, 10);
+  else if (g_strcmp0 (words[0], "failures") == 0 && words[1] != NULL)
+    world.n_failures = (int) g_ascii_strtoull (words[1], NULL, 10);
+  g_data_input_stream_read_line_async (world.output, G_PRIORITY_DEFAULT, NULL, world_read_cb,
+                                       NULL);
+}
+
+static void
+world_child_setup (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+world_start (MosquittoFixture *broker)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", mosquitto_fixture_get_port (broker));
+  g_autofree char *n_devices = g_strdup_printf ("%d", N_DEVICES);
+  g_autofree char *interval = g_strdup_printf ("%d", REPORT_INTERVAL_MS);
+  const char *path = g_getenv ("SOAK_WORLD");
+
+  if (path == NULL)
+    g_error ("soak: SOAK_WORLD does not name soak-world (tests/soak/meson.build sets it)");
+  g_subprocess_launcher_set_child_setup (launcher, world_child_setup, NULL, NULL);
+  world.process = g_subprocess_launcher_spawn (launcher, &error, path,
+                                               mosquitto_fixture_get_host (broker), port,
+                                               mosquitto_fixture_get_ca_file (broker),
+                                               mosquitto_fixture_get_account (broker),
+                                               mosquitto_fixture_get_password (broker),
+                                               n_devices, interval, NULL);
+  if (world.process == NULL)
+    g_error ("soak: %s did not start: %s", path, error->message);
+  world.output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (world.process));
+  g_data_input_stream_read_line_async (world.output, G_PRIORITY_DEFAULT, NULL, world_read_cb,
+                                       NULL);
+}
+
+static void
+world_send (const char *line)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strconcat (line, "\n", NULL);
+
+  if (!g_output_stream_write_all (g_subprocess_get_stdin_pipe (world.process), text,
+                                  strlen (text), NULL, NULL, &error))
+    g_error ("soak: the world does not listen: %s", error->message);
+}
+
+static gboolean
+world_ready (gpointer data)
+{
+  return world.url != NULL || world.ended;
+}
+
+static gboolean
+world_answered (gpointer data)
+{
+  return world.n_failures >= 0 || world.ended;
+}
+
+/* Stops the world (the end of its input) and waits for it to end. */
+static void
+world_stop (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (world.process == NULL)
+    return;
+  g_output_stream_close (g_subprocess_get_stdin_pipe (world.process), NULL, NULL);
+  if (!g_subprocess_wait (world.process, NULL, &error) ||
+      !g_subprocess_get_if_exited (world.process) ||
+      g_subprocess_get_exit_status (world.process) != 0)
+    g_printerr ("soak: the world did not end well\n");
+  g_clear_object (&world.output);
+  g_clear_object (&world.process);
+  g_clear_pointer (&world.url, g_free);
+  g_clear_pointer (&world.ca_file, g_free);
+}
 
 /* Commands ----------------------------------------------------------------- */
 
@@ -156,10 +278,13 @@ flag_set (gpointer data)
 static gboolean
 sims_connected (gpointer data)
 {
-  for (guint i = 0; i < links->len; i++)
-    if (juice_mqtt_get_state (sim_broker_device_get_mqtt (links->pdata[i])) != JUICE_MQTT_STATE_CONNECTED)
-      return FALSE;
-  return TRUE;
+  return world.n_connected == N_DEVICES || world.ended;
+}
+
+static gboolean
+sims_gone (gpointer data)
+{
+  return world.n_connected == 0 || world.ended;
 }
 
 static gboolean
@@ -270,6 +395,16 @@ history_max_gap (JuiceHistory *history,
   return gap;
 }
 
+/* What malloc has handed out and not had back, in kB: where resident
+ * memory grows but this does not, nothing is held that should not be. */
+static guint64
+heap_in_use_kb (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return (info.uordblks + info.hblkhd) / 1024;
+}
+
 static guint64
 trimmed_rss_kb (void)
 {
@@ -282,15 +417,14 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FakeCloudCerts) certs = NULL;
-  g_autoptr(FakeCloud) fake = NULL;
   g_autoptr(MosquittoFixture) broker = NULL;
   g_autoptr(JuiceCloud) cloud = NULL;
   g_autoptr(GPtrArray) keep = NULL;
   g_autoptr(GString) view_names = g_string_new (NULL);
   const char *env = g_getenv ("SOAK_MINUTES");
   guint minutes = env ? (guint) g_ascii_strtoull (env, NULL, 10) : 2;
-  guint64 rss_first = 0, rss_last = 0, total_reports = 0;
+  guint64 rss_first = 0, rss_last = 0, rss_world = 0, total_reports = 0;
+  guint64 heap_first = 0, heap_last = 0;
   gint64 max_gap = 0, started_real = 0, history_gap = 0;
   g_autofree char *integrity = NULL;
   JuiceHistory *history = NULL;
@@ -314,40 +448,17 @@ main (int   argc,
   adw_init ();
   printf ("1..1\n");
 
-  certs = fake_cloud_certs_new (&error);
-  g_assert_no_error (error);
-  fake = fake_cloud_new (certs, TRUE);
   broker = mosquitto_fixture_new (&error);
   if (broker == NULL)
     g_error ("soak: no broker: %s", error->message);
-  fake_cloud_set_certification (fake, mosquitto_fixture_get_host (broker),
-                                mosquitto_fixture_get_port (broker),
-                                mosquitto_fixture_get_account (broker),
-                                mosquitto_fixture_get_password (broker));
-
-  links = g_ptr_array_new_with_free_func ((GDestroyNotify) sim_broker_device_free);
-  for (guint i = 0; i < N_DEVICES; i++)
-    {
-      g_autofree char *sn = g_strdup_printf ("DCABZ8A1B2C3%04u", i);
-      g_autofree char *name = g_strdup_printf ("Station %u", i + 1);
-      JuiceSimDevice *sim = fake_cloud_add_device (fake, sn, name, "DELTA Pro");
-      SimBrokerDevice *link;
-
-      g_object_set (sim, "time-of-day", 12.0, "report-interval-ms", REPORT_INTERVAL_MS,
-                    "ack-delay-ms", 100, "apply-delay-ms", 300, NULL);
-      link = sim_broker_device_new (sim, mosquitto_fixture_get_host (broker),
-                                    mosquitto_fixture_get_port (broker),
-                                    mosquitto_fixture_get_ca_file (broker),
-                                    mosquitto_fixture_get_account (broker),
-                                    mosquitto_fixture_get_password (broker));
-      if (!sim_broker_device_start (link, &error))
-        g_error ("soak: device %u is not on the broker: %s", i, error->message);
-      g_ptr_array_add (links, link);
-    }
-  if (!bench_wait_until (sims_connected, NULL, 120, "the devices to reach the broker"))
+  world_start (broker);
+  if (!bench_wait_until (world_ready, NULL, 120, "the fake cloud to listen") || world.ended)
+    return 1;
+  if (!bench_wait_until (sims_connected, NULL, 120, "the devices to reach the broker") ||
+      world.ended)
     return 1;
 
-  cloud = juice_cloud_new (fake_cloud_get_base_url (fake), certs->ca_file, &error);
+  cloud = juice_cloud_new (world.url, world.ca_file, &error);
   g_assert_no_error (error);
   juice_cloud_set_credentials (cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
   account = juice_account_new (cloud, CLIENT_ID);
@@ -376,7 +487,11 @@ main (int   argc,
     return 1;
 
   /* Now the cloud turns flaky and the commands start. */
-  fake_cloud_set_failure_rate (fake, FAILURE_RATE, FAKE_CLOUD_FAIL_NONE, 14);
+  {
+    g_autofree char *flaky = g_strdup_printf ("flaky %.2f 14", FAILURE_RATE);
+
+    world_send (flaky);
+  }
   command_source = g_timeout_add (COMMAND_INTERVAL_MS, send_command, NULL);
   started = g_get_monotonic_time ();
   measuring_gaps = TRUE;
@@ -388,17 +503,25 @@ main (int   argc,
       double outage_s, account_s, sims_s;
 
       bench_run_for_ms (MAX (0, started + minute * 60 * G_USEC_PER_SEC - g_get_monotonic_time ()) / 1000);
-      /* The fake cloud keeps a record of every request: test-side memory,
-       * not Juice's. */
-      fake_cloud_clear_requests (fake);
+      /* The fake cloud keeps a record of every request (in the world's
+       * memory, not this process's). */
+      world_send ("clear");
       if (minute == 1)
-        rss_first = trimmed_rss_kb ();
+        {
+          rss_first = trimmed_rss_kb ();
+          heap_first = heap_in_use_kb ();
+        }
       rss_last = trimmed_rss_kb ();
+      heap_last = heap_in_use_kb ();
+      rss_world = bench_rss_kb (atoi (g_subprocess_get_identifier (world.process)));
 
       /* The broker dies without a word, and comes back. */
       down = g_get_monotonic_time ();
       mosquitto_fixture_kill (broker);
       bench_run_for_ms (OUTAGE_MS);
+      /* The devices' links noticed (the world says so): their figure
+       * below counts from the restart. */
+      bench_wait_until (sims_gone, NULL, 120, "the devices to notice the broker gone");
       if (!mosquitto_fixture_start (broker, &error))
         g_error ("soak: the broker did not come back: %s", error->message);
       outage_s = (g_get_monotonic_time () - down) / 1e6;
@@ -411,9 +534,9 @@ main (int   argc,
       sims_s = (g_get_monotonic_time () - up) / 1e6;
       g_printerr ("soak: minute %u: broker restarted (%.1f s down; the account back after %.1f s, "
                   "the devices after %.1f s), %u commands (%u confirmed, %u rolled back), "
-                  "%.1f MB resident\n",
+                  "%.1f MB resident (the world %.1f MB)\n",
                   minute, outage_s, account_s, sims_s, n_commands, n_confirmed, n_rolled_back,
-                  bench_rss_kb (0) / 1024.0);
+                  bench_rss_kb (0) / 1024.0, rss_world / 1024.0);
     }
 
   /* After the last restart: every device reports again through the account. */
@@ -437,6 +560,10 @@ main (int   argc,
       history_gap = history_max_gap (history, juice_device_get_serial_number (watched[0].device),
                                      started_real, g_get_real_time () / G_USEC_PER_SEC, &n_samples);
     }
+  world.n_failures = -1;
+  world_send ("failures");
+  if (!bench_wait_until (world_answered, NULL, 60, "the world to count its failures"))
+    ok = FALSE;
   account_connects = mosquitto_fixture_count_in_log (broker, " as " CLIENT_ID " (");
   all_connects = mosquitto_fixture_count_in_log (broker, "New connection from");
   for (guint i = 0; i < N_DEVICES; i++)
@@ -451,7 +578,7 @@ main (int   argc,
           "views: %s\n", minutes, N_DEVICES, REPORT_INTERVAL_MS, total_reports, view_names->str);
   printf ("# soak: broker killed and restarted %u times, longest outage %.1f s; cloud: %u requests "
           "failed at random (%.0f %%)\n", minutes, max_outage_s,
-          fake_cloud_get_n_random_failures (fake), FAILURE_RATE * 100);
+          MAX (world.n_failures, 0), FAILURE_RATE * 100);
   printf ("# soak: commands %u: %u confirmed, %u rolled back with a message, %u bad rollbacks, "
           "%u unanswered\n", n_commands, n_confirmed, n_rolled_back, n_bad_rollbacks, n_outstanding);
   printf ("# soak: account connections at the broker %u for %u broker starts (all clients: %u "
@@ -466,6 +593,8 @@ main (int   argc,
             integrity, n_samples, history_gap, GAP_SLACK_S);
   printf ("# soak: memory %+.2f MB from the end of minute 1 to the end (%.1f MB; budget 4 MB)\n",
           ((double) rss_last - (double) rss_first) / 1024.0, rss_last / 1024.0);
+  printf ("# soak: heap in use (mallinfo2) %+.2f MB from the end of minute 1 to the end (%.1f MB)\n",
+          ((double) heap_last - (double) heap_first) / 1024.0, heap_last / 1024.0);
 
   if (n_outstanding != 0 || n_bad_rollbacks != 0 || n_confirmed == 0)
     ok = FALSE;
@@ -494,6 +623,6 @@ main (int   argc,
       g_clear_object (&watched[i].device);
     }
   g_clear_object (&account);
-  g_clear_pointer (&links, g_ptr_array_unref);
+  world_stop ();
   return ok ? 0 : 1;
 }
