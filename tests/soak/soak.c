@@ -270,12 +270,6 @@ on_report_applied (JuiceDevice *device,
 }
 
 static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static gboolean
 sims_connected (gpointer data)
 {
   return world.n_connected == N_DEVICES || world.ended;
@@ -318,18 +312,6 @@ static gboolean
 no_outstanding (gpointer data)
 {
   return n_outstanding == 0;
-}
-
-static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!juice_account_connect_finish (JUICE_ACCOUNT (object), result, &error))
-    g_error ("soak: the account did not connect: %s", error->message);
-  *(gboolean *) user_data = TRUE;
 }
 
 static int
@@ -431,7 +413,7 @@ main (int   argc,
   guint n_samples = 0;
   double max_outage_s = 0, max_back_s = 0;
   guint account_connects, all_connects, command_source, n_problems = 0;
-  gboolean connected = FALSE, ok = TRUE;
+  gboolean ok = TRUE;
   GtkWidget *window, *box;
   gint64 started;
 
@@ -463,8 +445,7 @@ main (int   argc,
   juice_cloud_set_credentials (cloud, FAKE_CLOUD_ACCESS_KEY, FAKE_CLOUD_SECRET_KEY);
   account = juice_account_new (cloud, CLIENT_ID);
   juice_account_set_mqtt_ca_file (account, mosquitto_fixture_get_ca_file (broker));
-  juice_account_connect_async (account, NULL, connect_cb, &connected);
-  if (!bench_wait_until (flag_set, &connected, 120, "the account to connect"))
+  if (!bench_connect_account (account, 120))
     return 1;
   for (guint i = 0; i < N_DEVICES; i++)
     {
