@@ -166,8 +166,9 @@ test_refused (void)
     {
       g_autoptr(GArray) members = new_members ();
       g_autoptr(GError) error = NULL;
+      g_autofree char *shown = g_strescape (docs[i], NULL);
 
-      g_test_message ("refused? %s", docs[i]);
+      g_test_message ("refused? %s", shown);
       g_assert_false (juice_json_scan (docs[i], strlen (docs[i]), G_MAXSIZE, MAX_DEPTH,
                                        members, NULL, &error));
       g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
