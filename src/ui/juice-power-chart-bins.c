@@ -50,10 +50,9 @@ column_start (JuicePowerChart *self,
   return self->anchor - floor_div (-column * span, self->n_bins);
 }
 
-/* The index of the first point at or after @time. */
-static guint
-first_at (GArray *points,
-          gint64  time)
+guint
+_juice_power_chart_first_at (GArray *points,
+                             gint64  time)
 {
   guint lo = 0, hi = points->len;
 
@@ -89,7 +88,7 @@ bin_points (JuicePowerChart *self,
           const JuiceHistoryPoint *points = (const JuiceHistoryPoint *) arrays[a]->data;
           guint len = arrays[a]->len;
 
-          for (guint i = first_at (arrays[a], from); i < len && points[i].time <= to; i++)
+          for (guint i = _juice_power_chart_first_at (arrays[a], from); i < len && points[i].time <= to; i++)
             {
               const JuiceHistoryPoint *p = &points[i];
               gint64 column = column_of (self, span, p->time) - self->first_column;

@@ -103,6 +103,9 @@ gboolean _juice_power_chart_update_bins    (JuicePowerChart       *self,
 /* The points changed at @time, in place: that column is binned again. */
 void     _juice_power_chart_points_changed (JuicePowerChart       *self,
                                             gint64                 time);
+/* The index of the first of @points (sorted by time) at or after @time. */
+guint    _juice_power_chart_first_at       (GArray                *points,
+                                            gint64                 time);
 /* Columns further apart than this are not joined by the lines. */
 int      _juice_power_chart_gap_columns    (JuicePowerChart       *self);
 

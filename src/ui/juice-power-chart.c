@@ -126,19 +126,9 @@ _juice_power_chart_value_at (JuicePowerChart       *self,
   for (guint a = 0; a < G_N_ELEMENTS (arrays); a++)
     {
       GArray *points = arrays[a];
-      guint lo = 0, hi = points->len;
+      guint lo = _juice_power_chart_first_at (points, time);
 
       /* The first point at or after @time, and the one before it. */
-      while (lo < hi)
-        {
-          guint mid = lo + (hi - lo) / 2;
-
-          if (g_array_index (points, JuiceHistoryPoint, mid).time < time)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
-
       for (guint i = lo > 0 ? lo - 1 : 0; i < MIN (lo + 1, points->len); i++)
         {
           const JuiceHistoryPoint *p = &g_array_index (points, JuiceHistoryPoint, i);
