@@ -11,6 +11,7 @@
 
 #include "juice-error.h"
 #include "juice-report.h"
+#include "juice-report-decoder.h"
 
 #define MAX_TYPE_CODE_LENGTH 64
 
@@ -43,22 +44,6 @@ find_root_member (GArray     *members,
     }
 
   return found;
-}
-
-static char *
-group_prefix (const JuiceDeviceProfile *profile,
-              const char               *type_code)
-{
-  if (profile != NULL && profile->report_groups != NULL)
-    {
-      for (const JuiceReportGroup *g = profile->report_groups; g->type_code != NULL; g++)
-        {
-          if (strcmp (g->type_code, type_code) == 0)
-            return g_strdup (g->prefix);
-        }
-    }
-
-  return g_strconcat (type_code, ".", NULL);
 }
 
 /* Keeps only the members of the root's member @parent (-1: the root's own)
@@ -158,7 +143,7 @@ juice_report_new (const JuiceDeviceProfile  *profile,
                                "Report has a malformed typeCode");
           return NULL;
         }
-      self->prefix = group_prefix (profile, code);
+      self->prefix = juice_report_group_prefix (profile, code);
     }
   else
     self->prefix = g_strdup ("");

@@ -11,20 +11,22 @@
 
 #define MAX_TYPE_CODE_LENGTH 64
 
-static const char *
-prefix_for_group (const JuiceDeviceProfile *profile,
-                  const char               *type_code)
+char *
+juice_report_group_prefix (const JuiceDeviceProfile *profile,
+                           const char               *type_code)
 {
-  if (profile == NULL || profile->report_groups == NULL)
-    return NULL;
+  g_return_val_if_fail (type_code != NULL, NULL);
 
-  for (const JuiceReportGroup *g = profile->report_groups; g->type_code != NULL; g++)
+  if (profile != NULL && profile->report_groups != NULL)
     {
-      if (strcmp (g->type_code, type_code) == 0)
-        return g->prefix;
+      for (const JuiceReportGroup *g = profile->report_groups; g->type_code != NULL; g++)
+        {
+          if (strcmp (g->type_code, type_code) == 0)
+            return g_strdup (g->prefix);
+        }
     }
 
-  return NULL;
+  return g_strconcat (type_code, ".", NULL);
 }
 
 JsonNode *
@@ -33,8 +35,8 @@ juice_report_decode (const JuiceDeviceProfile *profile,
 {
   JsonObject *object, *prefixed;
   JsonNode *params, *type_code, *result;
-  g_autofree char *unknown_prefix = NULL;
-  const char *prefix, *code, *member;
+  g_autofree char *prefix = NULL;
+  const char *code, *member;
   JsonObjectIter iter;
   JsonNode *value;
 
@@ -60,8 +62,7 @@ juice_report_decode (const JuiceDeviceProfile *profile,
       strlen (code) > MAX_TYPE_CODE_LENGTH)
     return NULL;
 
-  if (!(prefix = prefix_for_group (profile, code)))
-    prefix = unknown_prefix = g_strconcat (code, ".", NULL);
+  prefix = juice_report_group_prefix (profile, code);
 
   prefixed = json_object_new ();
   json_object_iter_init (&iter, json_node_get_object (params));

@@ -24,6 +24,11 @@ G_BEGIN_DECLS
 JsonNode  *juice_report_decode        (const JuiceDeviceProfile *profile,
                                        JsonNode                 *root);
 
+/* The prefix the keys of group @type_code take: the profile's ("pd."), or
+ * "<typeCode>." for a group it does not know. Free with g_free(). */
+char      *juice_report_group_prefix  (const JuiceDeviceProfile *profile,
+                                       const char               *type_code);
+
 /* The inverse, for the simulator: @flat's keys split into one message per
  * group of @profile ({"typeCode","params"}), or one {"params"} message of
  * flat keys for a profile without groups. Keys of no group go into a flat
