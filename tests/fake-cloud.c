@@ -46,6 +46,7 @@ struct _FakeCloud
   GPtrArray  *requests;       /* FakeCloudRequest */
   GList      *delayed;        /* Pending */
   guint       delay_ms;
+  GPtrArray  *held;           /* SoupServerMessage answered, not yet sent; NULL: none held */
   guint       n_arrived;      /* requests received, delayed or not */
   gint64      skew_ms;
   GHashTable *quota_all_counts; /* sn -> quota/all requests (GUINT_TO_POINTER) */
@@ -898,6 +899,14 @@ server_cb (SoupServer        *server,
 
   self->n_arrived++;
 
+  if (self->held != NULL)
+    {
+      handle (self, message, path, query);
+      soup_server_message_pause (message);
+      g_ptr_array_add (self->held, g_object_ref (message));
+      return;
+    }
+
   if (self->delay_ms == 0)
     {
       handle (self, message, path, query);
@@ -986,6 +995,7 @@ fake_cloud_free (FakeCloud *self)
     return;
 
   g_list_free_full (g_steal_pointer (&self->delayed), (GDestroyNotify) pending_free);
+  fake_cloud_hold_answers (self, FALSE);
   g_clear_pointer (&self->random, g_rand_free);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
@@ -1070,6 +1080,21 @@ fake_cloud_fail (FakeCloud        *self,
   f->failure = failure;
   f->count = count;
   g_queue_push_tail (&self->failures, f);
+}
+
+void
+fake_cloud_hold_answers (FakeCloud *self,
+                         gboolean   hold)
+{
+  if (hold && self->held == NULL)
+    self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  else if (!hold && self->held != NULL)
+    {
+      g_autoptr(GPtrArray) held = g_steal_pointer (&self->held);
+
+      for (guint i = 0; i < held->len; i++)
+        soup_server_message_unpause (g_ptr_array_index (held, i));
+    }
 }
 
 void

@@ -90,6 +90,10 @@ void            fake_cloud_fail            (FakeCloud            *self,
                                             const char           *method,
                                             FakeCloudFailure      failure,
                                             int                   count);
+/* While @hold, answers each request as it arrives (a quota/all snapshot is
+ * of that moment) but sends no answer before it is released. */
+void            fake_cloud_hold_answers    (FakeCloud            *self,
+                                            gboolean              hold);
 /* Answers every request @delay_ms late. */
 void            fake_cloud_set_delay_ms    (FakeCloud            *self,
                                             guint                 delay_ms);

@@ -303,6 +303,37 @@ test_broker_restarts (Fixture       *f,
     }
 }
 
+static gboolean
+no_problem_shown (Fixture *f)
+{
+  return juice_device_get_problem (f->device) == NULL;
+}
+
+/* quota/all answers as of when it was asked: a report that came while the
+ * answer was on its way is newer, and the answer must not take it back. */
+static void
+test_snapshot_after_report (Fixture       *f,
+                            gconstpointer  data)
+{
+  publish_soc (f, 60);
+  g_assert_true (wait_until (soc_arrived, f, 5000));
+
+  /* The snapshot is taken now (soc 60), and held back. */
+  want_fetches = fake_cloud_count_requests (f->fake, "GET", "/iot-open/sign/device/quota/all") + 1;
+  fake_cloud_hold_answers (f->fake, TRUE);
+  juice_device_set_problem (f->device, "waiting for quota/all");
+  juice_account_refresh (f->account);
+  g_assert_true (wait_until (fetched_enough, f, 20000));
+
+  publish_soc (f, 61);
+  g_assert_true (wait_until (soc_arrived, f, 5000));
+
+  /* The answer arrives: it clears the problem as it is applied. */
+  fake_cloud_hold_answers (f->fake, FALSE);
+  g_assert_true (wait_until (no_problem_shown, f, 20000));
+  g_assert_cmpfloat (juice_device_get_soc (f->device), ==, 61);
+}
+
 static void
 test_http_fallback (Fixture       *f,
                     gconstpointer  data)
@@ -786,6 +817,7 @@ main (int   argc,
   ADD ("every-setting-over-mqtt", test_every_setting_over_mqtt);
   ADD ("refused-and-lost", test_refused_and_lost);
   ADD ("broker-restarts", test_broker_restarts);
+  ADD ("snapshot-after-report", test_snapshot_after_report);
   ADD ("http-fallback", test_http_fallback);
   ADD ("garbage", test_garbage);
   ADD ("silence-and-status", test_silence_and_status);

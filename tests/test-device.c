@@ -177,6 +177,70 @@ test_fixture (void)
   g_assert_finalize_object (g_steal_pointer (&device));
 }
 
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+/* A snapshot (quota/all) answers as of when it was asked for: a live report
+ * that came while it was on its way is newer, and keeps its values. */
+static void
+test_snapshot_keeps_newer (void)
+{
+  g_autoptr(JuiceDevice) device = new_device ();
+  g_autoptr(JsonNode) first = parse_json ("{\"pd.soc\": 50, \"pd.wattsInSum\": 10}");
+  g_autoptr(JsonNode) snapshot = parse_json ("{\"pd.soc\": 51, \"pd.wattsInSum\": 11, \"pd.wattsOutSum\": 12}");
+  g_autoptr(GError) error = NULL;
+  guint64 since;
+  gint64 v;
+
+  g_assert_cmpint (juice_device_apply_report (device, first, &error), ==, 2);
+  since = juice_device_get_report_serial (device);
+
+  /* Live, after the snapshot was asked for. */
+  g_assert_cmpint (juice_device_apply_report_bytes (device, "{\"params\": {\"pd.soc\": 52}}", -1, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpuint (juice_device_get_report_serial (device), >, since);
+
+  /* The snapshot fills and updates every other key, and leaves pd.soc. */
+  g_assert_cmpint (juice_device_apply_snapshot (device, snapshot, since, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (juice_device_get_soc (device), ==, 52);
+  g_assert_true (juice_device_get_quota_int (device, "pd.wattsInSum", &v));
+  g_assert_cmpint (v, ==, 11);
+  g_assert_true (juice_device_get_quota_int (device, "pd.wattsOutSum", &v));
+  g_assert_cmpint (v, ==, 12);
+
+  /* A report that repeats a value is news too. */
+  since = juice_device_get_report_serial (device);
+  g_clear_pointer (&snapshot, json_node_unref);
+  snapshot = parse_json ("{\"pd.wattsInSum\": 99}");
+  g_assert_cmpint (juice_device_apply_report_bytes (device, "{\"params\": {\"pd.wattsInSum\": 11}}", -1, &error), ==, 0);
+  g_assert_cmpint (juice_device_apply_snapshot (device, snapshot, since, &error), ==, 0);
+  g_assert_true (juice_device_get_quota_int (device, "pd.wattsInSum", &v));
+  g_assert_cmpint (v, ==, 11);
+
+  /* A snapshot asked for after every report applies whole, and, being no
+   * live report, leaves the serial alone. */
+  since = juice_device_get_report_serial (device);
+  g_clear_pointer (&snapshot, json_node_unref);
+  snapshot = parse_json ("{\"pd.soc\": 53, \"pd.wattsInSum\": 13}");
+  g_assert_cmpint (juice_device_apply_snapshot (device, snapshot, since, &error), ==, 2);
+  g_assert_cmpfloat (juice_device_get_soc (device), ==, 53);
+  g_assert_cmpuint (juice_device_get_report_serial (device), ==, since);
+
+  /* Not an object: refused, nothing changed. */
+  g_clear_pointer (&snapshot, json_node_unref);
+  snapshot = parse_json ("[1]");
+  g_assert_cmpint (juice_device_apply_snapshot (device, snapshot, since, &error), ==, -1);
+  g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+}
+
 static void
 test_partial_and_strings (void)
 {
@@ -584,6 +648,7 @@ main (int   argc,
 
   g_test_add_func ("/juice/device/apply-fixture", test_fixture);
   g_test_add_func ("/juice/device/partial-and-strings", test_partial_and_strings);
+  g_test_add_func ("/juice/device/snapshot-keeps-newer", test_snapshot_keeps_newer);
   g_test_add_func ("/juice/device/detail", test_detail);
   g_test_add_func ("/juice/device/garbage", test_garbage);
   g_test_add_func ("/juice/device/build-command", test_build_command);

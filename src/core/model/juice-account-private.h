@@ -70,9 +70,15 @@ void  _juice_account_slot_heard          (JuiceAccount            *self,
 Slot *_juice_account_ensure_slot         (JuiceAccount            *self,
                                           const char              *serial_number,
                                           const char              *product);
+/* Flushes the device's queued reports and returns its report serial: note
+ * it as a request for a snapshot of values leaves. */
+guint64 _juice_account_snapshot_serial   (JuiceAccount            *self,
+                                          const char              *serial_number);
+/* Applies a snapshot asked for at report serial @since. */
 void  _juice_account_apply_quotas        (JuiceAccount            *self,
                                           const char              *serial_number,
-                                          JsonObject              *quotas);
+                                          JsonObject              *quotas,
+                                          guint64                  since);
 void  _juice_account_fetch_all_quotas    (JuiceAccount            *self,
                                           const char              *serial_number,
                                           GAsyncReadyCallback      callback,

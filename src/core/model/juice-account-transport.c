@@ -122,6 +122,7 @@ typedef struct
   char     *serial_number;
   char    **keys;
   guint     attempt;
+  guint64   since;        /* the device's report serial when asked */
   GSource  *timer;        /* waiting for the next attempt */
 } Readback;
 
@@ -247,7 +248,7 @@ request_quotas_cb (GObject      *object,
   if (quotas == NULL)
     g_debug ("Reading back failed: %s", error->message);
   else
-    _juice_account_apply_quotas (self, readback->serial_number, quotas);
+    _juice_account_apply_quotas (self, readback->serial_number, quotas, readback->since);
 
   readback_next (self, readback);
 }
@@ -256,6 +257,7 @@ static void
 readback_fetch (JuiceAccount *self,
                 Readback     *readback)
 {
+  readback->since = _juice_account_snapshot_serial (self, readback->serial_number);
   juice_cloud_get_quotas_async (self->cloud, readback->serial_number,
                                 (const char * const *) readback->keys,
                                 self->cancellable, request_quotas_cb, readback);

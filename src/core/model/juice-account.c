@@ -112,10 +112,26 @@ _juice_account_ensure_slot (JuiceAccount *self,
   return slot;
 }
 
+guint64
+_juice_account_snapshot_serial (JuiceAccount *self,
+                                const char   *serial_number)
+{
+  Slot *slot = g_hash_table_lookup (self->slots, serial_number);
+
+  if (slot == NULL)
+    return 0;
+
+  /* Reports that came before the request count as before it. */
+  juice_report_coalescer_flush (slot->reports);
+
+  return juice_device_get_report_serial (slot->device);
+}
+
 void
 _juice_account_apply_quotas (JuiceAccount *self,
-              const char   *serial_number,
-              JsonObject   *quotas)
+                             const char   *serial_number,
+                             JsonObject   *quotas,
+                             guint64       since)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
@@ -124,11 +140,27 @@ _juice_account_apply_quotas (JuiceAccount *self,
   if (slot == NULL || quotas == NULL)
     return;
 
-  /* Live values that came before these go first. */
+  /* Live values that came while the snapshot was on its way are newer than
+   * it: they go first, and the snapshot leaves them. */
   juice_report_coalescer_flush (slot->reports);
   node = json_node_init_object (json_node_alloc (), quotas);
-  if (juice_device_apply_report (slot->device, node, &error) < 0)
+  if (juice_device_apply_snapshot (slot->device, node, since, &error) < 0)
     g_debug ("%s: quotas not applied: %s", serial_number, error->message);
+}
+
+typedef struct
+{
+  char    *serial_number;
+  guint64  since;          /* the device's report serial when asked */
+} Fetch;
+
+static void
+fetch_free (gpointer data)
+{
+  Fetch *fetch = data;
+
+  g_free (fetch->serial_number);
+  g_free (fetch);
 }
 
 static void
@@ -138,7 +170,8 @@ all_quotas_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   JuiceAccount *self = g_task_get_source_object (task);
-  const char *serial_number = g_task_get_task_data (task);
+  Fetch *fetch = g_task_get_task_data (task);
+  const char *serial_number = fetch->serial_number;
   g_autoptr(JsonObject) quotas = NULL;
   g_autoptr(GError) error = NULL;
   JuiceDevice *device;
@@ -168,21 +201,24 @@ all_quotas_cb (GObject      *object,
 
   if (device != NULL)
     juice_device_set_problem (device, NULL);
-  _juice_account_apply_quotas (self, serial_number, quotas);
+  _juice_account_apply_quotas (self, serial_number, quotas, fetch->since);
   g_task_return_boolean (task, TRUE);
 }
 
 /* Fetches quota/all for one device; @callback may be NULL. */
 void
 _juice_account_fetch_all_quotas (JuiceAccount        *self,
-                  const char          *serial_number,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
+                                 const char          *serial_number,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
   GTask *task = g_task_new (self, self->cancellable, callback, user_data);
+  Fetch *fetch = g_new0 (Fetch, 1);
 
+  fetch->serial_number = g_strdup (serial_number);
+  fetch->since = _juice_account_snapshot_serial (self, serial_number);
   g_task_set_source_tag (task, _juice_account_fetch_all_quotas);
-  g_task_set_task_data (task, g_strdup (serial_number), g_free);
+  g_task_set_task_data (task, fetch, fetch_free);
   juice_cloud_get_all_quotas_async (self->cloud, serial_number, self->cancellable,
                                     all_quotas_cb, task);
 }

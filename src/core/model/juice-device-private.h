@@ -34,6 +34,7 @@ typedef struct
   char                   *raw;       /* the value's text as last received, or NULL */
   guint32                 raw_length;
   guint32                 raw_size;  /* bytes allocated at raw */
+  guint64                 serial;    /* the live report that last sent it */
 } QuotaEntry;
 
 enum {
@@ -78,6 +79,7 @@ struct _JuiceDevice
   int                       watts_out;
   int                       remain_minutes;
   gint64                    last_report_time;
+  guint64                   report_serial; /* live reports applied so far */
   guint                     n_rejected;
   guint                     command_timeout_ms;
   guint                     online : 1;

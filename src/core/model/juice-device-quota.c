@@ -346,7 +346,10 @@ apply_scanned_member (JuiceDevice           *self,
   entry = find_entry (self, key, position);
   if (entry != NULL && entry->raw != NULL && entry->raw_length == member->value_length &&
       memcmp (entry->raw, member->value, member->value_length) == 0)
-    return FALSE;
+    {
+      entry->serial = self->report_serial;
+      return FALSE;
+    }
 
   value = juice_json_member_to_node (member, MAX_REPORT_DEPTH);
   if (value == NULL)
@@ -359,10 +362,12 @@ apply_scanned_member (JuiceDevice           *self,
     {
     case APPLY_CHANGED:
       remember_text (entry, member);
+      entry->serial = self->report_serial;
       return TRUE;
 
     case APPLY_SAME:
       remember_text (entry, member);
+      entry->serial = self->report_serial;
       return FALSE;
 
     case APPLY_REJECTED:
@@ -372,8 +377,11 @@ apply_scanned_member (JuiceDevice           *self,
 }
 
 static void
-begin_report (JuiceDevice *self)
+begin_report (JuiceDevice *self,
+              gboolean     live)
 {
+  if (live)
+    self->report_serial++;
   g_object_freeze_notify (G_OBJECT (self));
   self->emit_all_quotas = g_signal_has_handler_pending (self, _juice_device_signals[QUOTA_CHANGED], 0, FALSE);
 }
@@ -402,7 +410,7 @@ juice_device_apply_reports (JuiceDevice  *self,
   g_return_val_if_fail (reports != NULL || n_reports == 0, -1);
 
   hold = g_object_ref (self);
-  begin_report (self);
+  begin_report (self, TRUE);
 
   for (guint r = 0; r < n_reports; r++)
     {
@@ -441,18 +449,21 @@ juice_device_check_report (JuiceDevice  *self,
   return report;
 }
 
-int
-juice_device_apply_report (JuiceDevice  *self,
-                           JsonNode     *params,
-                           GError      **error)
+/* @since: G_MAXUINT64 for a live report, which stamps what it sends;
+ * otherwise the serial a snapshot was asked for at, which keeps what live
+ * reports sent after it. */
+static int
+apply_object (JuiceDevice  *self,
+              JsonNode     *params,
+              guint64       since,
+              GError      **error)
 {
   g_autoptr(JuiceDevice) hold = NULL;
+  gboolean live = since == G_MAXUINT64;
   JsonObjectIter iter;
   const char *member_name;
   JsonNode *member;
   guint n_changed = 0;
-
-  g_return_val_if_fail (JUICE_IS_DEVICE (self), -1);
 
   if (params == NULL || !JSON_NODE_HOLDS_OBJECT (params))
     {
@@ -463,12 +474,19 @@ juice_device_apply_report (JuiceDevice  *self,
     }
 
   hold = g_object_ref (self);
-  begin_report (self);
+  begin_report (self, live);
 
   json_object_iter_init (&iter, json_node_get_object (params));
   while (json_object_iter_next (&iter, &member_name, &member))
     {
       QuotaEntry *entry = NULL;
+
+      if (!live)
+        {
+          entry = g_hash_table_lookup (self->quotas, member_name);
+          if (entry != NULL && entry->serial > since)
+            continue;
+        }
 
       switch (apply_member (self, member_name, member, &entry))
         {
@@ -476,10 +494,16 @@ juice_device_apply_report (JuiceDevice  *self,
           /* The text it came as is not known here. */
           g_clear_pointer (&entry->raw, g_free);
           entry->raw_length = entry->raw_size = 0;
+          if (live)
+            entry->serial = self->report_serial;
           n_changed++;
           break;
 
         case APPLY_SAME:
+          if (live)
+            entry->serial = self->report_serial;
+          break;
+
         case APPLY_REJECTED:
         default:
           break;
@@ -489,6 +513,36 @@ juice_device_apply_report (JuiceDevice  *self,
   end_report (self, n_changed);
 
   return (int) n_changed;
+}
+
+int
+juice_device_apply_report (JuiceDevice  *self,
+                           JsonNode     *params,
+                           GError      **error)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), -1);
+
+  return apply_object (self, params, G_MAXUINT64, error);
+}
+
+int
+juice_device_apply_snapshot (JuiceDevice  *self,
+                             JsonNode     *params,
+                             guint64       since,
+                             GError      **error)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), -1);
+  g_return_val_if_fail (since < G_MAXUINT64, -1);
+
+  return apply_object (self, params, since, error);
+}
+
+guint64
+juice_device_get_report_serial (JuiceDevice *self)
+{
+  g_return_val_if_fail (JUICE_IS_DEVICE (self), 0);
+
+  return self->report_serial;
 }
 
 int

@@ -85,6 +85,16 @@ void                      juice_device_set_transport         (JuiceDevice       
 int                       juice_device_apply_report          (JuiceDevice          *self,
                                                               JsonNode             *params,
                                                               GError              **error);
+/* Counts the live reports applied: note it before asking for a snapshot
+ * of every value (quota/all). */
+guint64                   juice_device_get_report_serial     (JuiceDevice          *self);
+/* Applies a snapshot of values read after juice_device_get_report_serial()
+ * returned @since, like juice_device_apply_report(), except that a key a
+ * live report sent since then keeps that newer value. */
+int                       juice_device_apply_snapshot        (JuiceDevice          *self,
+                                                              JsonNode             *params,
+                                                              guint64               since,
+                                                              GError              **error);
 /* Checks @data (a /quota message or a quota/all envelope's "data"), then
  * applies it; -1 with @error when juice_device_check_report() refuses it. */
 int                       juice_device_apply_report_bytes    (JuiceDevice          *self,

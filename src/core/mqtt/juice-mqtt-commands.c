@@ -22,6 +22,38 @@
 #define COMMAND_ID_MIN          100000000u
 #define COMMAND_ID_MAX          999999999u
 
+/* What the caller's cancellable leaves for the link's context: it may fire
+ * on any thread. Not a GCancellableSource: GLib 2.74 leaks one that is
+ * destroyed while another thread cancels. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GWeakRef         mqtt;
+  GMainContext    *context;
+  char            *id;
+} CancelNote;
+
+static CancelNote *
+cancel_note_ref (CancelNote *note)
+{
+  g_atomic_ref_count_inc (&note->ref_count);
+  return note;
+}
+
+static void
+cancel_note_unref (gpointer data)
+{
+  CancelNote *note = data;
+
+  if (!g_atomic_ref_count_dec (&note->ref_count))
+    return;
+
+  g_weak_ref_clear (&note->mqtt);
+  g_main_context_unref (note->context);
+  g_free (note->id);
+  g_free (note);
+}
+
 /* A command waiting for its set_reply. */
 typedef struct
 {
@@ -33,7 +65,9 @@ typedef struct
   char         *set_topic;
   char         *payload;        /* until sent: it waits for the reply topic's SUBACK */
   GSource      *timeout_source;
-  GSource      *cancel_source;  /* dispatched on the link's context, wherever cancelled */
+  GCancellable *cancellable;    /* the caller's, while connected to it */
+  gulong        cancelled_id;
+  CancelNote   *cancel_note;
 } Pending;
 
 static void
@@ -42,7 +76,11 @@ pending_free (gpointer data)
   Pending *pending = data;
 
   _juice_mqtt_clear_source (&pending->timeout_source);
-  _juice_mqtt_clear_source (&pending->cancel_source);
+  /* Waits for a handler running on another thread: it only queues a note. */
+  if (pending->cancellable != NULL)
+    g_cancellable_disconnect (pending->cancellable, pending->cancelled_id);
+  g_clear_object (&pending->cancellable);
+  g_clear_pointer (&pending->cancel_note, cancel_note_unref);
   g_clear_object (&pending->task);
   g_free (pending->id);
   g_free (pending->serial_number);
@@ -116,18 +154,39 @@ pending_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A cancellation is no failure: the caller asked for it. */
+/* On the link's context. A cancellation is no failure: the caller asked
+ * for it. */
 static gboolean
-pending_cancelled_cb (GCancellable *cancellable,
-                      gpointer      user_data)
+cancel_note_dispatch (gpointer user_data)
 {
-  Pending *pending = user_data;
+  CancelNote *note = user_data;
+  g_autoptr(JuiceMqtt) self = g_weak_ref_get (&note->mqtt);
+  Pending *pending;
 
-  pending_complete (pending->self, pending->id,
-                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                         _("The command was cancelled")));
+  /* The command may have ended meanwhile, and its id been used again. */
+  if (self != NULL &&
+      (pending = g_hash_table_lookup (self->pending, note->id)) != NULL &&
+      pending->cancel_note == note)
+    pending_complete (self, note->id,
+                      g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("The command was cancelled")));
 
   return G_SOURCE_REMOVE;
+}
+
+/* On whichever thread cancelled. */
+static void
+command_cancelled_cb (GCancellable *cancellable,
+                      gpointer      user_data)
+{
+  CancelNote *note = user_data;
+  GSource *idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, cancel_note_dispatch, cancel_note_ref (note), cancel_note_unref);
+  g_source_set_static_name (idle, "[juice-mqtt] cancelled");
+  g_source_attach (idle, note->context);
+  g_source_unref (idle);
 }
 
 /* The id as the reply carries it: a string, or a number (integral). */
@@ -456,14 +515,19 @@ juice_mqtt_send_command_async (JuiceMqtt           *self,
   pending->timeout_source = _juice_mqtt_add_timeout (self, timeout_ms, pending_timeout_cb, pending);
   g_hash_table_insert (self->pending, pending->id, pending);
 
-  /* Not a "cancelled" handler: that runs on the thread that cancels. */
   if (cancellable != NULL)
     {
-      pending->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (pending->cancel_source, G_SOURCE_FUNC (pending_cancelled_cb),
-                             pending, NULL);
-      g_source_set_static_name (pending->cancel_source, "[juice-mqtt] cancelled");
-      g_source_attach (pending->cancel_source, self->context);
+      CancelNote *note = g_new0 (CancelNote, 1);
+
+      g_atomic_ref_count_init (&note->ref_count);
+      g_weak_ref_init (&note->mqtt, self);
+      note->context = g_main_context_ref (self->context);
+      note->id = g_strdup (pending->id);
+      pending->cancel_note = note;
+      pending->cancellable = g_object_ref (cancellable);
+      /* Already cancelled by now: runs at once, and the note is queued. */
+      pending->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (command_cancelled_cb),
+                                                     cancel_note_ref (note), cancel_note_unref);
     }
 }
 
