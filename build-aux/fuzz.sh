@@ -53,7 +53,7 @@ failed=0
 # Runs @target for $seconds s; prints its line to $build/meson-logs/TARGET.result
 # and exits 0 when it found nothing.
 run_target() {
-  local target=$1 corpus artifacts out result rc runs peak n_corpus seed
+  local target=$1 corpus artifacts out result rc runs peak n_corpus seed unit leak_note
   corpus="$build/corpus/$target"
   artifacts="$build/artifacts/$target"
   out="$build/meson-logs/$target.txt"
@@ -70,11 +70,27 @@ run_target() {
     "$corpus" "$top/tests/fuzz/corpus/$target" "$top/tests/fuzz/regressions/$target" \
     >"$out" 2>&1
   rc=$?
+  # libFuzzer checks for leaks when an input ends with more mallocs than
+  # frees, and LeakSanitizer then blames whatever it finds unreachable, left
+  # by any earlier input or only seen so because no stale pointer to it
+  # remained (GLib's GIO modules, in tests/lsan.supp, show up that way). A
+  # leak is a finding when its input leaks again run alone; one that does
+  # not is reported, and kept in the artifacts folder, but fails nothing.
+  leak_note=
+  if [ "$rc" -ne 0 ] && grep -q 'LeakSanitizer: detected memory leaks' "$out" &&
+       ! grep -qE 'ERROR: AddressSanitizer|runtime error|ERROR: libFuzzer|deadly signal' "$out"; then
+    unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$out" | tail -n1)
+    if [ -n "$unit" ] && [ -f "$unit" ] &&
+         "$build/tests/fuzz/$target" "$unit" >"$out.again" 2>&1; then
+      leak_note=" (a leak report its input did not repeat alone: $(basename "$unit"))"
+      rc=0
+    fi
+  fi
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out" | tail -n1)
   peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$out" | tail -n1)
   n_corpus=$(find "$corpus" -type f | wc -l)
   if [ "$rc" -eq 0 ]; then
-    echo "$target: ${seconds} s, ${runs:-?} inputs, corpus $n_corpus, peak ${peak:-?} MB: no finding" \
+    echo "$target: ${seconds} s, ${runs:-?} inputs, corpus $n_corpus, peak ${peak:-?} MB: no finding$leak_note" \
       >"$result"
   else
     {
