@@ -241,7 +241,9 @@ run_ctl_v (Fixture          *f,
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (g_subprocess_wait_finish (process, result, NULL));
-  g_assert_true (g_subprocess_get_if_exited (process));
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("juice-ctl ended by signal %d: %s\n--- stderr\n%s", g_subprocess_get_term_sig (process),
+             command_line, run->err);
   run->status = g_subprocess_get_exit_status (process);
 
   g_test_message ("exit %d\n--- stdout\n%s--- stderr (debug lines left out)", run->status,
