@@ -37,14 +37,14 @@ static gboolean
 label_is (GtkWidget  *label,
           const char *text)
 {
-  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0;
+  return g_strcmp0 (ui_label_text (label), text) == 0;
 }
 
 static gboolean
 label_has (GtkWidget  *label,
            const char *text)
 {
-  return label != NULL && strstr (gtk_label_get_label (GTK_LABEL (label)), text) != NULL;
+  return label != NULL && strstr (ui_label_text (label), text) != NULL;
 }
 
 static void
@@ -53,7 +53,7 @@ wait_for_label (GtkWidget  *label,
 {
   if (!label_is (label, text))
     g_test_message ("waiting for “%s”, the label is “%s”", text,
-                    gtk_label_get_label (GTK_LABEL (label)));
+                    ui_label_text (label));
   UI_WAIT_UNTIL (label_is (label, text));
 }
 
@@ -159,7 +159,7 @@ static gboolean
 is_label_with (GtkWidget     *widget,
                gconstpointer  needle)
 {
-  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle);
+  return ui_label_text (widget) != NULL && strstr (ui_label_text (widget), needle);
 }
 
 static gboolean

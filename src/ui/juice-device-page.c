@@ -17,17 +17,18 @@
 #include "juice-quota-format.h"
 #include "juice-quota-row.h"
 #include "juice-setting-row.h"
+#include "juice-value-label.h"
 
 struct _JuiceDevicePage
 {
   AdwBin       parent_instance;
 
   /* template widgets */
-  GtkLabel    *soc_label;
+  JuiceValueLabel *soc_label;
   GtkLevelBar *soc_bar;
-  GtkLabel    *remain_label;
-  GtkLabel    *watts_in_label;
-  GtkLabel    *watts_out_label;
+  JuiceValueLabel *remain_label;
+  JuiceValueLabel *watts_in_label;
+  JuiceValueLabel *watts_out_label;
   GtkBox      *details_box;     /* a JuiceCullBox */
   GtkRevealer *problem_revealer;
   GtkLabel    *problem_label;
@@ -644,6 +645,7 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
 
   g_type_ensure (JUICE_TYPE_DEVICE);
   g_type_ensure (JUICE_TYPE_CULL_BOX);
+  g_type_ensure (JUICE_TYPE_VALUE_LABEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/juice-device-page.ui");

@@ -11,13 +11,14 @@
 
 #include "juice-quota-format.h"
 #include "juice-quota-row.h"
+#include "juice-value-label.h"
 
 struct _JuiceQuotaRow
 {
   AdwActionRow          parent_instance;
 
   /* template widgets */
-  GtkLabel             *value_label;
+  JuiceValueLabel      *value_label;
 
   /* owned references */
   JuiceDevice          *device;
@@ -77,8 +78,7 @@ juice_quota_row_update (JuiceQuotaRow *self)
   clear_tick (self);
 
   value = format_value (self, &reported);
-  if (g_strcmp0 (gtk_label_get_label (self->value_label), value) != 0)
-    gtk_label_set_label (self->value_label, value);
+  juice_value_label_set_label (self->value_label, value);
   /* A key the device has not sent (yet): dimmed, not a blank. */
   if (gtk_widget_get_sensitive (GTK_WIDGET (self->value_label)) != reported)
     gtk_widget_set_sensitive (GTK_WIDGET (self->value_label), reported);
@@ -260,6 +260,7 @@ juice_quota_row_class_init (JuiceQuotaRowClass *klass)
   widget_class->map = juice_quota_row_map;
   widget_class->unmap = juice_quota_row_unmap;
 
+  g_type_ensure (JUICE_TYPE_VALUE_LABEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-quota-row.ui");
   gtk_widget_class_bind_template_child (widget_class, JuiceQuotaRow, value_label);
 }
@@ -315,7 +316,7 @@ juice_quota_row_get_value (JuiceQuotaRow *self)
   if (self->changed_id == 0 || self->tick_id != 0)
     juice_quota_row_update (self);
 
-  return gtk_label_get_label (self->value_label);
+  return juice_value_label_get_label (self->value_label);
 }
 
 const char *
