@@ -26,6 +26,7 @@ struct _JuiceValueLabel
   int                   max_width_chars;
   int                   reserved_width; /* the widest text seen in this font */
   int                   line_height;
+  int                   cap_width;      /* of max-width-chars in this layout's font, or -1 */
   gboolean              ellipsized;     /* the layout is cut to the allocation */
   guint                 n_resizes;
 };
@@ -61,11 +62,13 @@ ensure_layout (JuiceValueLabel *self)
   pango_layout_set_attributes (self->layout, attrs);
   pango_attr_list_unref (attrs);
   self->ellipsized = FALSE;
+  self->cap_width = -1;
 
   return self->layout;
 }
 
-/* The widest a text may ask for with "max-width-chars", in pixels. */
+/* The widest a text may ask for with "max-width-chars", in pixels: the
+ * font's metrics once per layout, not per text. */
 static int
 width_cap (JuiceValueLabel *self)
 {
@@ -77,12 +80,16 @@ width_cap (JuiceValueLabel *self)
     return G_MAXINT;
 
   context = pango_layout_get_context (ensure_layout (self));
-  metrics = pango_context_get_metrics (context, NULL, NULL);
-  char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
-                    pango_font_metrics_get_approximate_digit_width (metrics));
-  pango_font_metrics_unref (metrics);
+  if (self->cap_width < 0)
+    {
+      metrics = pango_context_get_metrics (context, NULL, NULL);
+      char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                        pango_font_metrics_get_approximate_digit_width (metrics));
+      pango_font_metrics_unref (metrics);
+      self->cap_width = PANGO_PIXELS_CEIL (char_width * self->max_width_chars);
+    }
 
-  return PANGO_PIXELS_CEIL (char_width * self->max_width_chars);
+  return self->cap_width;
 }
 
 /* The text's own size, uncut, with the width capped as asked. */
@@ -338,6 +345,7 @@ juice_value_label_init (JuiceValueLabel *self)
 {
   self->label = g_strdup ("");
   self->max_width_chars = -1;
+  self->cap_width = -1;
 }
 
 GtkWidget *
@@ -455,6 +463,7 @@ juice_value_label_set_max_width_chars (JuiceValueLabel *self,
     return;
 
   self->max_width_chars = n_chars;
+  self->cap_width = -1;
   self->reserved_width = 0;
   gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_WIDTH_CHARS]);
