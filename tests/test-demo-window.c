@@ -12,6 +12,8 @@
 #include "juice-error.h"
 #include "juice-setting-row.h"
 #include "juice-preferences-window.h"
+#include "juice-quota-row.h"
+#include "juice-value-label.h"
 #include "juice-values-page.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
@@ -137,6 +139,14 @@ test_soc_follows_device (void)
   close_window (window, device, sim);
   g_assert_finalize_object (g_steal_pointer (&device));
   g_assert_finalize_object (g_steal_pointer (&sim));
+}
+
+static gboolean
+is_quota_row_of (GtkWidget     *widget,
+                 gconstpointer  key)
+{
+  return JUICE_IS_QUOTA_ROW (widget) &&
+         g_strcmp0 (juice_quota_row_get_key (JUICE_QUOTA_ROW (widget)), key) == 0;
 }
 
 static gboolean
@@ -310,6 +320,34 @@ test_all_values (void)
     juice_device_apply_report (device, report, NULL);
     gtk_editable_set_text (GTK_EDITABLE (search), "");
     UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == all + 1);
+  }
+
+  /* While another page is shown, All Values costs nothing per report: its
+   * rows do not follow their keys, and new keys wait for it to be shown. */
+  {
+    AdwViewStack *stack = ADW_VIEW_STACK (ui_find_by_type (GTK_WIDGET (window),
+                                                           ADW_TYPE_VIEW_STACK));
+    GtkWidget *row = ui_find (GTK_WIDGET (page), is_quota_row_of, "vendor.newThing");
+    GtkWidget *value;
+    g_autoptr(JsonNode) changed = json_from_string ("{\"vendor.newThing\":8,"
+                                                    "\"vendor.otherThing\":1}", NULL);
+
+    g_assert_nonnull (row);
+    value = ui_find_by_type (row, JUICE_TYPE_VALUE_LABEL);
+    UI_WAIT_UNTIL (g_strcmp0 (ui_label_text (value), "7") == 0);
+
+    adw_view_stack_set_visible_child_name (stack, "overview");
+    UI_WAIT_UNTIL (!gtk_widget_get_mapped (GTK_WIDGET (page)));
+    juice_device_apply_report (device, changed, NULL);
+    ui_wait_drawn (GTK_WIDGET (window));
+    g_assert_cmpstr (ui_label_text (value), ==, "7");
+    g_assert_null (ui_find (GTK_WIDGET (page), is_quota_row_of, "vendor.otherThing"));
+
+    /* Shown again: it catches up. */
+    adw_view_stack_set_visible_child_name (stack, "values");
+    UI_WAIT_UNTIL (g_strcmp0 (ui_label_text (value), "8") == 0);
+    UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == all + 2);
+    all++;
   }
 
   /* Search by label, by raw key, and nothing. */
