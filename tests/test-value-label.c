@@ -262,6 +262,19 @@ test_resize (void)
   g_assert_cmpuint (counting->n_measures, ==, n_measures);
   g_assert_cmpint (gtk_widget_get_width (label), ==, width);
 
+  /* An unknown value, dimmed: then known, it takes its own width again,
+   * not that of "Unknown". */
+  gtk_widget_set_sensitive (label, FALSE);
+  juice_value_label_set_label (JUICE_VALUE_LABEL (label), "Unknown value");
+  wait_painted (window);
+  width = gtk_widget_get_width (label);
+  gtk_widget_set_sensitive (label, TRUE);
+  juice_value_label_set_label (JUICE_VALUE_LABEL (label), "47 W");
+  wait_painted (window);
+  g_assert_cmpint (gtk_widget_get_width (label), <, width);
+  width = gtk_widget_get_width (label);
+  n_measures = counting->n_measures;
+
   /* A style class with a larger font measures afresh. */
   gtk_widget_add_css_class (label, "title-1");
   wait_painted (window);

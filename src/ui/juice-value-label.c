@@ -28,6 +28,7 @@ struct _JuiceValueLabel
   int                   line_height;
   int                   cap_width;      /* of max-width-chars in this layout's font, or -1 */
   gboolean              ellipsized;     /* the layout is cut to the allocation */
+  gboolean              reserve_afresh; /* the next measure forgets the widest text */
   guint                 n_resizes;
 };
 
@@ -125,6 +126,11 @@ juice_value_label_measure (GtkWidget      *widget,
   int width, height;
 
   text_size (self, &width, &height);
+  if (self->reserve_afresh)
+    {
+      self->reserve_afresh = FALSE;
+      self->reserved_width = 0;
+    }
   /* What was asked for stays asked for: set_label() compares with it. */
   self->reserved_width = MAX (self->reserved_width, width);
   self->line_height = height;
@@ -211,6 +217,25 @@ juice_value_label_css_changed (GtkWidget         *widget,
   text_size (self, &width, &height);
   self->reserved_width = width;
   self->line_height = height;
+  gtk_widget_queue_resize (widget);
+}
+
+/* A value that becomes known ("Unknown", dimmed, then "56 %") or unknown
+ * again starts a new reservation: the width of the other state is not kept. */
+static void
+juice_value_label_state_flags_changed (GtkWidget     *widget,
+                                       GtkStateFlags  previous)
+{
+  JuiceValueLabel *self = JUICE_VALUE_LABEL (widget);
+  GtkStateFlags now = gtk_widget_get_state_flags (widget);
+
+  GTK_WIDGET_CLASS (juice_value_label_parent_class)->state_flags_changed (widget, previous);
+
+  if (((now ^ previous) & GTK_STATE_FLAG_INSENSITIVE) == 0)
+    return;
+
+  /* The text may change in the same frame: measure whichever it ends as. */
+  self->reserve_afresh = TRUE;
   gtk_widget_queue_resize (widget);
 }
 
@@ -312,6 +337,7 @@ juice_value_label_class_init (JuiceValueLabelClass *klass)
   widget_class->snapshot = juice_value_label_snapshot;
   widget_class->css_changed = juice_value_label_css_changed;
   widget_class->direction_changed = juice_value_label_direction_changed;
+  widget_class->state_flags_changed = juice_value_label_state_flags_changed;
 
   /* The text shown, and the accessible name. */
   properties[PROP_LABEL] =
