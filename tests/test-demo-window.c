@@ -141,6 +141,30 @@ test_soc_follows_device (void)
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
 
+static void
+clipboard_read_cb (GObject      *clipboard,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+/* What @widget's clipboard holds as text, read as a paste would. */
+static char *
+clipboard_text (GtkWidget *widget)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL,
+                                 clipboard_read_cb, &text);
+  UI_WAIT_UNTIL (text != NULL);
+  return text;
+}
+
 static gboolean
 is_quota_row_of (GtkWidget     *widget,
                  gconstpointer  key)
@@ -329,6 +353,7 @@ test_all_values (void)
                                                            ADW_TYPE_VIEW_STACK));
     GtkWidget *row = ui_find (GTK_WIDGET (page), is_quota_row_of, "vendor.newThing");
     GtkWidget *value;
+    g_autofree char *copied = NULL;
     g_autoptr(JsonNode) changed = json_from_string ("{\"vendor.newThing\":8,"
                                                     "\"vendor.otherThing\":1}", NULL);
 
@@ -348,6 +373,11 @@ test_all_values (void)
     UI_WAIT_UNTIL (g_strcmp0 (ui_label_text (value), "8") == 0);
     UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == all + 2);
     all++;
+
+    /* The value is drawn, not selectable: Ctrl+C on the row copies it. */
+    g_assert_true (gtk_widget_activate_action (row, "row.copy-value", NULL));
+    copied = clipboard_text (row);
+    g_assert_cmpstr (copied, ==, "8");
   }
 
   /* Search by label, by raw key, and nothing. */

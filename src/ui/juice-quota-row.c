@@ -126,6 +126,21 @@ on_query_tooltip (GtkWidget     *label,
   return TRUE;
 }
 
+/* The value is drawn, not a selectable label: Ctrl+C on the row copies it. */
+static void
+copy_value_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  JuiceQuotaRow *self = JUICE_QUOTA_ROW (widget);
+  g_autofree char *value = NULL;
+  gboolean reported;
+
+  value = format_value (self, &reported);
+  if (reported)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), value);
+}
+
 /* Only a row on screen follows its key: hidden pages cost nothing per report. */
 static void
 juice_quota_row_map (GtkWidget *widget)
@@ -263,6 +278,15 @@ juice_quota_row_class_init (JuiceQuotaRowClass *klass)
   g_type_ensure (JUICE_TYPE_VALUE_LABEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-quota-row.ui");
   gtk_widget_class_bind_template_child (widget_class, JuiceQuotaRow, value_label);
+
+  /**
+   * JuiceQuotaRow|row.copy-value:
+   *
+   * Puts the value shown on the clipboard (Ctrl+C on the row).
+   */
+  gtk_widget_class_install_action (widget_class, "row.copy-value", NULL, copy_value_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
+                                       "row.copy-value", NULL);
 }
 
 static void
