@@ -93,14 +93,11 @@ width_cap (JuiceValueLabel *self)
   return self->cap_width;
 }
 
-/* The text's own size, uncut, with the width capped as asked. */
-static void
-text_size (JuiceValueLabel *self,
-           int             *width,
-           int             *height)
+/* The layout with the whole text, not cut to the allocation. */
+static PangoLayout *
+uncut_layout (JuiceValueLabel *self)
 {
   PangoLayout *layout = ensure_layout (self);
-  PangoRectangle logical;
 
   if (self->ellipsized)
     {
@@ -108,7 +105,19 @@ text_size (JuiceValueLabel *self,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
       self->ellipsized = FALSE;
     }
-  pango_layout_get_pixel_extents (layout, NULL, &logical);
+
+  return layout;
+}
+
+/* The text's own size, uncut, with the width capped as asked. */
+static void
+text_size (JuiceValueLabel *self,
+           int             *width,
+           int             *height)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_pixel_extents (uncut_layout (self), NULL, &logical);
   *width = MIN (logical.width, width_cap (self));
   *height = logical.height;
 }
@@ -163,18 +172,17 @@ juice_value_label_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
 {
   JuiceValueLabel *self = JUICE_VALUE_LABEL (widget);
-  PangoLayout *layout = ensure_layout (self);
+  PangoLayout *layout;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   PangoRectangle logical;
   float xalign = self->xalign;
-  int text_width, text_height;
 
   if (self->label == NULL || *self->label == '\0')
     return;
 
   /* Uncut first; cut to the allocation only when it does not fit. */
-  text_size (self, &text_width, &text_height);
+  layout = uncut_layout (self);
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   if (self->ellipsize && logical.width > width)
     {
