@@ -417,6 +417,15 @@ juice_value_label_set_label (JuiceValueLabel *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   self->label, -1);
 
+  /* Not in a window yet (a template being built): measured once there, in
+   * its own font, rather than now in the default one. */
+  if (gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    {
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
+      return;
+    }
+
   text_size (self, &width, &height);
   if (width <= self->reserved_width && height == self->line_height)
     gtk_widget_queue_draw (GTK_WIDGET (self));
