@@ -286,6 +286,13 @@ def main():
         # The AC output switch: the row's title names the switch.
         check(named.get("AC output"), "AC output has a control named after its row (%s)"
               % named.get("AC output"))
+        # The values that change with each report (JuiceValueLabel) are read
+        # as labels with their text: the charge, the power in and out.
+        values = [n.name for n in nodes if n.role == Atspi.Role.LABEL and n.visible]
+        check(any(re.match(r"^\d+ %$", v) for v in values),
+              "the charge is read as a label with its value (%s)" % values[:12])
+        check(sum(1 for v in values if re.match(r"^[\d,.]+ k?W$", v)) >= 2,
+              "the power in and out are read as labels with their values (%s)" % values[:12])
 
         # All Values, through its view switcher button as a person would.
         switcher = find(window, Atspi.Role.PAGE_TAB, "All Values")

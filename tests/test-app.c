@@ -59,7 +59,7 @@ static gboolean
 label_is (GtkWidget  *label,
           const char *text)
 {
-  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0;
+  return g_strcmp0 (ui_label_text (label), text) == 0;
 }
 
 static gboolean

@@ -245,16 +245,16 @@ test_page_day (Fixture       *fixture,
   /* The overview's line of today's energy. */
   today = ui_find_by_css_class (GTK_WIDGET (fixture->window), "juice-today");
   UI_WAIT_UNTIL (gtk_widget_get_visible (today));
-  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (today)), "Today: "));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (today)), " kWh in, "));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (today)), ==,
+  g_assert_true (g_str_has_prefix (ui_label_text (today), "Today: "));
+  g_assert_nonnull (strstr (ui_label_text (today), " kWh in, "));
+  g_assert_cmpstr (ui_label_text (today), ==,
                    juice_history_view_get_today (JUICE_HISTORY_VIEW (view)));
   /* The energy integrated from the samples, not a fraction of it. */
   in = juice_chart_format_energy (wh_in);
   out = juice_chart_format_energy (wh_out);
   expected = g_strdup_printf ("Today: %s in, %s out", in, out);
   g_test_message ("%s (%.0f Wh in, %.0f Wh out recorded)", expected, wh_in, wh_out);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (today)), ==, expected);
+  g_assert_cmpstr (ui_label_text (today), ==, expected);
 
   show_charts (fixture);
   light_output = assert_output_color (fixture, chart);

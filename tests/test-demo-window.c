@@ -12,6 +12,8 @@
 #include "juice-error.h"
 #include "juice-setting-row.h"
 #include "juice-preferences-window.h"
+#include "juice-quota-row.h"
+#include "juice-value-label.h"
 #include "juice-values-page.h"
 #include "juice-sim-device.h"
 #include "juice-window.h"
@@ -37,14 +39,14 @@ static gboolean
 label_is (GtkWidget  *label,
           const char *text)
 {
-  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0;
+  return g_strcmp0 (ui_label_text (label), text) == 0;
 }
 
 static gboolean
 label_has (GtkWidget  *label,
            const char *text)
 {
-  return label != NULL && strstr (gtk_label_get_label (GTK_LABEL (label)), text) != NULL;
+  return label != NULL && strstr (ui_label_text (label), text) != NULL;
 }
 
 static void
@@ -53,7 +55,7 @@ wait_for_label (GtkWidget  *label,
 {
   if (!label_is (label, text))
     g_test_message ("waiting for “%s”, the label is “%s”", text,
-                    gtk_label_get_label (GTK_LABEL (label)));
+                    ui_label_text (label));
   UI_WAIT_UNTIL (label_is (label, text));
 }
 
@@ -139,6 +141,38 @@ test_soc_follows_device (void)
   g_assert_finalize_object (g_steal_pointer (&sim));
 }
 
+static void
+clipboard_read_cb (GObject      *clipboard,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+/* What @widget's clipboard holds as text, read as a paste would. */
+static char *
+clipboard_text (GtkWidget *widget)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL,
+                                 clipboard_read_cb, &text);
+  UI_WAIT_UNTIL (text != NULL);
+  return text;
+}
+
+static gboolean
+is_quota_row_of (GtkWidget     *widget,
+                 gconstpointer  key)
+{
+  return JUICE_IS_QUOTA_ROW (widget) &&
+         g_strcmp0 (juice_quota_row_get_key (JUICE_QUOTA_ROW (widget)), key) == 0;
+}
+
 static gboolean
 is_setting_row (GtkWidget     *widget,
                 gconstpointer  name)
@@ -159,7 +193,7 @@ static gboolean
 is_label_with (GtkWidget     *widget,
                gconstpointer  needle)
 {
-  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle);
+  return ui_label_text (widget) != NULL && strstr (ui_label_text (widget), needle);
 }
 
 static gboolean
@@ -310,6 +344,40 @@ test_all_values (void)
     juice_device_apply_report (device, report, NULL);
     gtk_editable_set_text (GTK_EDITABLE (search), "");
     UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == all + 1);
+  }
+
+  /* While another page is shown, All Values costs nothing per report: its
+   * rows do not follow their keys, and new keys wait for it to be shown. */
+  {
+    AdwViewStack *stack = ADW_VIEW_STACK (ui_find_by_type (GTK_WIDGET (window),
+                                                           ADW_TYPE_VIEW_STACK));
+    GtkWidget *row = ui_find (GTK_WIDGET (page), is_quota_row_of, "vendor.newThing");
+    GtkWidget *value;
+    g_autofree char *copied = NULL;
+    g_autoptr(JsonNode) changed = json_from_string ("{\"vendor.newThing\":8,"
+                                                    "\"vendor.otherThing\":1}", NULL);
+
+    g_assert_nonnull (row);
+    value = ui_find_by_type (row, JUICE_TYPE_VALUE_LABEL);
+    UI_WAIT_UNTIL (g_strcmp0 (ui_label_text (value), "7") == 0);
+
+    adw_view_stack_set_visible_child_name (stack, "overview");
+    UI_WAIT_UNTIL (!gtk_widget_get_mapped (GTK_WIDGET (page)));
+    juice_device_apply_report (device, changed, NULL);
+    ui_wait_drawn (GTK_WIDGET (window));
+    g_assert_cmpstr (ui_label_text (value), ==, "7");
+    g_assert_null (ui_find (GTK_WIDGET (page), is_quota_row_of, "vendor.otherThing"));
+
+    /* Shown again: it catches up. */
+    adw_view_stack_set_visible_child_name (stack, "values");
+    UI_WAIT_UNTIL (g_strcmp0 (ui_label_text (value), "8") == 0);
+    UI_WAIT_UNTIL (juice_values_page_get_n_shown (page) == all + 2);
+    all++;
+
+    /* The value is drawn, not selectable: Ctrl+C on the row copies it. */
+    g_assert_true (gtk_widget_activate_action (row, "row.copy-value", NULL));
+    copied = clipboard_text (row);
+    g_assert_cmpstr (copied, ==, "8");
   }
 
   /* Search by label, by raw key, and nothing. */

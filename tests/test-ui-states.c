@@ -61,7 +61,7 @@ label_is (gpointer data)
 {
   LabelWait *w = data;
 
-  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (w->widget)), w->text) == 0;
+  return g_strcmp0 (ui_label_text (w->widget), w->text) == 0;
 }
 
 static void
@@ -117,14 +117,14 @@ static gboolean
 is_numeric_label (GtkWidget     *widget,
                   gconstpointer  data)
 {
-  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "numeric");
+  return ui_label_text (widget) != NULL && gtk_widget_has_css_class (widget, "numeric");
 }
 
 static gboolean
 is_label_with (GtkWidget     *widget,
                gconstpointer  needle)
 {
-  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), needle);
+  return ui_label_text (widget) != NULL && strstr (ui_label_text (widget), needle);
 }
 
 static gboolean

@@ -7,7 +7,18 @@
 
 #include <adwaita.h>
 
+#include "juice-value-label.h"
 #include "ui-util.h"
+
+const char *
+ui_label_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_label (GTK_LABEL (widget));
+  if (JUICE_IS_VALUE_LABEL (widget))
+    return juice_value_label_get_label (JUICE_VALUE_LABEL (widget));
+  return NULL;
+}
 
 GtkWidget *
 ui_find (GtkWidget   *widget,

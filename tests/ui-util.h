@@ -31,6 +31,9 @@ GtkWidget *ui_find_by_css_class (GtkWidget  *widget,
 GtkWidget *ui_find_by_type      (GtkWidget  *widget,
                                  GType       type);
 
+/* The text a GtkLabel or a JuiceValueLabel shows (NULL for other widgets). */
+const char *ui_label_text       (GtkWidget  *widget);
+
 /* Turns the main loop once, blocking until a source is ready (at most a
  * tenth of a second, so that conditions outside the main loop are looked
  * at again). Use it through UI_WAIT_UNTIL, not as a delay. */

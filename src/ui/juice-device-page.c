@@ -17,44 +17,45 @@
 #include "juice-quota-format.h"
 #include "juice-quota-row.h"
 #include "juice-setting-row.h"
+#include "juice-value-label.h"
 
 struct _JuiceDevicePage
 {
-  AdwBin       parent_instance;
+  AdwBin           parent_instance;
 
   /* template widgets */
-  GtkLabel    *soc_label;
-  GtkLevelBar *soc_bar;
-  GtkLabel    *remain_label;
-  GtkLabel    *watts_in_label;
-  GtkLabel    *watts_out_label;
-  GtkBox      *details_box;     /* a JuiceCullBox */
-  GtkRevealer *problem_revealer;
-  GtkLabel    *problem_label;
-  GtkButton   *retry_button;
-  GtkLabel    *today_label;
-  GtkLabel    *unsupported_label;
+  JuiceValueLabel *soc_label;
+  GtkLevelBar     *soc_bar;
+  JuiceValueLabel *remain_label;
+  JuiceValueLabel *watts_in_label;
+  JuiceValueLabel *watts_out_label;
+  GtkBox          *details_box;     /* a JuiceCullBox */
+  GtkRevealer     *problem_revealer;
+  GtkLabel        *problem_label;
+  GtkButton       *retry_button;
+  JuiceValueLabel *today_label;
+  GtkLabel        *unsupported_label;
 
   /* owned references */
-  JuiceDevice *device;
-  GSettings   *settings;
-  JuiceHistory *history;
+  JuiceDevice     *device;
+  GSettings       *settings;
+  JuiceHistory    *history;
 
   /* state */
-  gboolean     kilowatts;
-  gboolean     has_values;
-  gulong       report_id;
-  gboolean     details_pending;  /* flows and settings not built yet */
-  GdkFrameClock *paint_clock;    /* while waiting for the first paint */
-  gulong       after_paint_id;
-  guint        details_idle;
+  gboolean         kilowatts;
+  gboolean         has_values;
+  gulong           report_id;
+  gboolean         details_pending;  /* flows and settings not built yet */
+  GdkFrameClock   *paint_clock;    /* while waiting for the first paint */
+  gulong           after_paint_id;
+  guint            details_idle;
   /* the headline as shown: the device's, once per frame */
-  double       soc;
-  int          watts_in;
-  int          watts_out;
-  int          remain_minutes;
-  guint        headline_tick;
-  gboolean     headline_dirty;
+  double           soc;
+  int              watts_in;
+  int              watts_out;
+  int              remain_minutes;
+  guint            headline_tick;
+  gboolean         headline_dirty;
 };
 
 G_DEFINE_FINAL_TYPE (JuiceDevicePage, juice_device_page, ADW_TYPE_BIN)
@@ -644,6 +645,7 @@ juice_device_page_class_init (JuiceDevicePageClass *klass)
 
   g_type_ensure (JUICE_TYPE_DEVICE);
   g_type_ensure (JUICE_TYPE_CULL_BOX);
+  g_type_ensure (JUICE_TYPE_VALUE_LABEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/juice-device-page.ui");

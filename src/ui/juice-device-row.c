@@ -11,6 +11,7 @@
 
 #include "juice-device-page.h"
 #include "juice-device-row.h"
+#include "juice-value-label.h"
 
 struct _JuiceDeviceRow
 {
@@ -284,6 +285,7 @@ juice_device_row_class_init (JuiceDeviceRowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (JUICE_TYPE_DEVICE);
+  g_type_ensure (JUICE_TYPE_VALUE_LABEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-device-row.ui");
   gtk_widget_class_bind_template_child (widget_class, JuiceDeviceRow, online_image);

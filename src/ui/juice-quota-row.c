@@ -11,13 +11,14 @@
 
 #include "juice-quota-format.h"
 #include "juice-quota-row.h"
+#include "juice-value-label.h"
 
 struct _JuiceQuotaRow
 {
   AdwActionRow          parent_instance;
 
   /* template widgets */
-  GtkLabel             *value_label;
+  JuiceValueLabel      *value_label;
 
   /* owned references */
   JuiceDevice          *device;
@@ -77,8 +78,7 @@ juice_quota_row_update (JuiceQuotaRow *self)
   clear_tick (self);
 
   value = format_value (self, &reported);
-  if (g_strcmp0 (gtk_label_get_label (self->value_label), value) != 0)
-    gtk_label_set_label (self->value_label, value);
+  juice_value_label_set_label (self->value_label, value);
   /* A key the device has not sent (yet): dimmed, not a blank. */
   if (gtk_widget_get_sensitive (GTK_WIDGET (self->value_label)) != reported)
     gtk_widget_set_sensitive (GTK_WIDGET (self->value_label), reported);
@@ -124,6 +124,21 @@ on_query_tooltip (GtkWidget     *label,
   value = format_value (self, &reported);
   gtk_tooltip_set_text (tooltip, reported ? value : _("Not reported"));
   return TRUE;
+}
+
+/* The value is drawn, not a selectable label: Ctrl+C on the row copies it. */
+static void
+copy_value_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  JuiceQuotaRow *self = JUICE_QUOTA_ROW (widget);
+  g_autofree char *value = NULL;
+  gboolean reported;
+
+  value = format_value (self, &reported);
+  if (reported)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), value);
 }
 
 /* Only a row on screen follows its key: hidden pages cost nothing per report. */
@@ -260,8 +275,18 @@ juice_quota_row_class_init (JuiceQuotaRowClass *klass)
   widget_class->map = juice_quota_row_map;
   widget_class->unmap = juice_quota_row_unmap;
 
+  g_type_ensure (JUICE_TYPE_VALUE_LABEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/juice-quota-row.ui");
   gtk_widget_class_bind_template_child (widget_class, JuiceQuotaRow, value_label);
+
+  /**
+   * JuiceQuotaRow|row.copy-value:
+   *
+   * Puts the value shown on the clipboard (Ctrl+C on the row).
+   */
+  gtk_widget_class_install_action (widget_class, "row.copy-value", NULL, copy_value_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
+                                       "row.copy-value", NULL);
 }
 
 static void
@@ -315,7 +340,7 @@ juice_quota_row_get_value (JuiceQuotaRow *self)
   if (self->changed_id == 0 || self->tick_id != 0)
     juice_quota_row_update (self);
 
-  return gtk_label_get_label (self->value_label);
+  return juice_value_label_get_label (self->value_label);
 }
 
 const char *
