@@ -14,26 +14,6 @@
 #define VIEW_HEIGHT 300
 
 static void
-set_flag (GdkFrameClock *clock,
-          gboolean      *flag)
-{
-  *flag = TRUE;
-}
-
-/* Waits for a frame painted after now, without asking for one: what the
- * change made the box draw, not a redraw the test queued. */
-static void
-wait_painted (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (set_flag), &painted);
-
-  UI_WAIT_UNTIL (painted);
-  g_signal_handler_disconnect (clock, handler);
-}
-
-static void
 test_scroll (void)
 {
   GtkWidget *window = gtk_window_new ();
@@ -66,13 +46,13 @@ test_scroll (void)
   /* A scroll to the end: the last rows come in, the first ones go. */
   vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
-  wait_painted (window);
+  ui_wait_painted (window);
   g_assert_true (juice_cull_box_is_child_drawn (JUICE_CULL_BOX (box), children[N_CHILDREN - 1]));
   g_assert_false (juice_cull_box_is_child_drawn (JUICE_CULL_BOX (box), children[0]));
 
   /* A picture of the whole box draws every row. */
   juice_cull_box_set_draw_all (JUICE_CULL_BOX (box), TRUE);
-  wait_painted (window);
+  ui_wait_painted (window);
   g_assert_cmpuint (juice_cull_box_get_n_culled (JUICE_CULL_BOX (box)), ==, 0);
   g_assert_true (juice_cull_box_is_child_drawn (JUICE_CULL_BOX (box), children[0]));
 

@@ -85,26 +85,6 @@ test_counting_bin_new (GtkWidget *child)
   return GTK_WIDGET (self);
 }
 
-static void
-set_flag (GdkFrameClock *clock,
-          gboolean      *flag)
-{
-  *flag = TRUE;
-}
-
-/* Waits for a frame painted after now, without asking for one: what the
- * change made the widget do, not a redraw the test queued. */
-static void
-wait_painted (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gboolean painted = FALSE;
-  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (set_flag), &painted);
-
-  UI_WAIT_UNTIL (painted);
-  g_signal_handler_disconnect (clock, handler);
-}
-
 /* The glyphs the widget's snapshot draws, over all its text nodes. */
 static guint
 count_drawn_glyphs (GskRenderNode *node)
@@ -199,7 +179,7 @@ test_text (void)
                     layout_glyphs (juice_value_label_get_layout (JUICE_VALUE_LABEL (label))));
 
   juice_value_label_set_label (JUICE_VALUE_LABEL (label), "1,234.5 W");
-  wait_painted (window);
+  ui_wait_painted (window);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "1,234.5 W");
   g_assert_cmpstr (pango_layout_get_text (juice_value_label_get_layout (JUICE_VALUE_LABEL (label))),
@@ -236,20 +216,20 @@ test_resize (void)
   n_measures = counting->n_measures;
   n_resizes = juice_value_label_get_n_resizes (JUICE_VALUE_LABEL (label));
   juice_value_label_set_label (JUICE_VALUE_LABEL (label), "46 W");
-  wait_painted (window);
+  ui_wait_painted (window);
   g_assert_cmpuint (counting->n_measures, ==, n_measures);
   g_assert_cmpuint (juice_value_label_get_n_resizes (JUICE_VALUE_LABEL (label)), ==, n_resizes);
   g_assert_cmpint (gtk_widget_get_width (label), ==, width);
 
   /* Narrower: still drawn in the width reserved, so nothing jumps. */
   juice_value_label_set_label (JUICE_VALUE_LABEL (label), "5 W");
-  wait_painted (window);
+  ui_wait_painted (window);
   g_assert_cmpuint (counting->n_measures, ==, n_measures);
   g_assert_cmpint (gtk_widget_get_width (label), ==, width);
 
   /* Longer: the window is laid out again and the label is wider. */
   juice_value_label_set_label (JUICE_VALUE_LABEL (label), "1,234 W");
-  wait_painted (window);
+  ui_wait_painted (window);
   g_assert_cmpuint (counting->n_measures, >, n_measures);
   g_assert_cmpuint (juice_value_label_get_n_resizes (JUICE_VALUE_LABEL (label)), ==, n_resizes + 1);
   g_assert_cmpint (gtk_widget_get_width (label), >, width);
@@ -258,7 +238,7 @@ test_resize (void)
   width = gtk_widget_get_width (label);
   n_measures = counting->n_measures;
   juice_value_label_set_label (JUICE_VALUE_LABEL (label), "47 W");
-  wait_painted (window);
+  ui_wait_painted (window);
   g_assert_cmpuint (counting->n_measures, ==, n_measures);
   g_assert_cmpint (gtk_widget_get_width (label), ==, width);
 
@@ -266,18 +246,18 @@ test_resize (void)
    * not that of "Unknown". */
   gtk_widget_set_sensitive (label, FALSE);
   juice_value_label_set_label (JUICE_VALUE_LABEL (label), "Unknown value");
-  wait_painted (window);
+  ui_wait_painted (window);
   width = gtk_widget_get_width (label);
   gtk_widget_set_sensitive (label, TRUE);
   juice_value_label_set_label (JUICE_VALUE_LABEL (label), "47 W");
-  wait_painted (window);
+  ui_wait_painted (window);
   g_assert_cmpint (gtk_widget_get_width (label), <, width);
   width = gtk_widget_get_width (label);
   n_measures = counting->n_measures;
 
   /* A style class with a larger font measures afresh. */
   gtk_widget_add_css_class (label, "title-1");
-  wait_painted (window);
+  ui_wait_painted (window);
   g_assert_cmpuint (counting->n_measures, >, n_measures);
   g_assert_cmpint (gtk_widget_get_width (label), >, width);
 
@@ -308,7 +288,7 @@ test_ellipsize (void)
   g_assert_true (pango_layout_is_ellipsized (layout));
 
   juice_value_label_set_label (JUICE_VALUE_LABEL (label), "short");
-  wait_painted (window);
+  ui_wait_painted (window);
   drawn_glyphs (label);
   g_assert_false (pango_layout_is_ellipsized (layout));
 

@@ -124,18 +124,24 @@ set_flag (GdkFrameClock *clock,
 void
 ui_wait_drawn (GtkWidget *widget)
 {
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gulong handler;
-
   UI_WAIT_UNTIL (gtk_widget_get_mapped (widget) &&
                  gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0);
 
-  /* A frame begun after now lays out and paints what the test set up. */
-  clock = gtk_widget_get_frame_clock (widget);
+  /* A frame begun after now lays out and paints what the test set up (the
+   * frame asked for here comes in a later iteration of the loop). */
+  gtk_widget_queue_draw (widget);
+  ui_wait_painted (widget);
+}
+
+void
+ui_wait_painted (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler;
+
   g_assert_nonnull (clock);
   handler = g_signal_connect (clock, "after-paint", G_CALLBACK (set_flag), &painted);
-  gtk_widget_queue_draw (widget);
   UI_WAIT_UNTIL (painted);
   g_signal_handler_disconnect (clock, handler);
 }

@@ -63,6 +63,9 @@ void       ui_wait_failed       (const char *file,
 /* Waits until @widget is mapped, has a size, and its window has painted a
  * frame begun after this call: what the test set up before is on screen. */
 void       ui_wait_drawn        (GtkWidget  *widget);
+/* Waits for a frame painted after now, without asking for one: what a
+ * change made the widget do, not a redraw the test queued. */
+void       ui_wait_painted      (GtkWidget  *widget);
 /* Presents @window and waits until it is drawn. */
 void       ui_present           (GtkWindow  *window);
 /* Waits until the caller holds the only reference to @object (the widgets
