@@ -412,8 +412,11 @@ juice_json_parse (const char  *data,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
+      /* json-glib's message may quote the payload's own text. */
+      g_autofree char *valid = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
-                   "Message is not valid JSON: %s", local_error->message);
+                   "Message is not valid JSON: %s", valid);
       return NULL;
     }
 
