@@ -333,6 +333,7 @@ apply_scanned_member (JuiceDevice           *self,
   char key[MAX_KEY_LENGTH + 2];
   g_autoptr(JsonNode) value = NULL;
   QuotaEntry *entry;
+  ApplyResult result;
 
   if (prefix_length >= sizeof key ||
       juice_json_member_key (member, key + prefix_length, sizeof key - prefix_length) == NULL)
@@ -358,22 +359,13 @@ apply_scanned_member (JuiceDevice           *self,
       return FALSE;
     }
 
-  switch (apply_member (self, key, value, &entry))
-    {
-    case APPLY_CHANGED:
-      remember_text (entry, member);
-      entry->serial = self->report_serial;
-      return TRUE;
+  result = apply_member (self, key, value, &entry);
+  if (result == APPLY_REJECTED)
+    return FALSE;
 
-    case APPLY_SAME:
-      remember_text (entry, member);
-      entry->serial = self->report_serial;
-      return FALSE;
-
-    case APPLY_REJECTED:
-    default:
-      return FALSE;
-    }
+  remember_text (entry, member);
+  entry->serial = self->report_serial;
+  return result == APPLY_CHANGED;
 }
 
 static void
@@ -480,6 +472,7 @@ apply_object (JuiceDevice  *self,
   while (json_object_iter_next (&iter, &member_name, &member))
     {
       QuotaEntry *entry = NULL;
+      ApplyResult result;
 
       if (!live)
         {
@@ -488,25 +481,18 @@ apply_object (JuiceDevice  *self,
             continue;
         }
 
-      switch (apply_member (self, member_name, member, &entry))
+      result = apply_member (self, member_name, member, &entry);
+      if (result == APPLY_REJECTED)
+        continue;
+
+      if (live)
+        entry->serial = self->report_serial;
+      if (result == APPLY_CHANGED)
         {
-        case APPLY_CHANGED:
           /* The text it came as is not known here. */
           g_clear_pointer (&entry->raw, g_free);
           entry->raw_length = entry->raw_size = 0;
-          if (live)
-            entry->serial = self->report_serial;
           n_changed++;
-          break;
-
-        case APPLY_SAME:
-          if (live)
-            entry->serial = self->report_serial;
-          break;
-
-        case APPLY_REJECTED:
-        default:
-          break;
         }
     }
 
