@@ -608,17 +608,21 @@ test_json_parse_limits (void)
   g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
 }
 
-/* json-glib 1.6 takes "{}{}" (it keeps the last value and leaks the first):
- * more than one value is refused before it sees them, whatever comes first. */
+/* json-glib 1.6 takes "{}{}" (it keeps the last value and leaks the first)
+ * and "''{}" (a single-quoted string, then it leaks the object): more than one
+ * value is refused before it sees them, whatever comes first, and so are the
+ * single-quoted strings and comments its scanner reads. */
 static void
 test_json_one_value (void)
 {
   const char *several[] = {
     "{}{}", "{\"a\":1} {\"a\":2}", "[1][2]", "1{}", "\"a\"[]", "true{}", "null []",
-    "{}\n[\"x\"]",
+    "{}\n[\"x\"]", "''{\"a\":{\"b\":1}}", "'x'", "''[1]", "'{' {}", "# c\n{}",
+    "/* { */ {}", "{}/**/", "{\"a\":/* } */1}", "$ff{}", "0x10[]", "}{}",
   };
   const char *one[] = {
     "{\"a\":\"}{\"}", " {\"a\":[{},{}]} ", "[{},[],{}]", "87", "\"{}{}\"",
+    "\r\n\t{\"a\":\"'#/*\\\"{\"}\r\n", "{\"url\":\"https://x/y\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (several); i++)

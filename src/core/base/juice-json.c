@@ -245,13 +245,16 @@ typedef enum
   SCAN_OK,
   SCAN_TOO_DEEP,
   SCAN_SEVERAL_VALUES,
+  SCAN_NOT_JSON,
 } ScanResult;
 
 /* One linear pass over the bytes, before json-glib sees them: refuses deep
  * nesting (json-glib parses recursively, so a hostile payload could exhaust
  * the stack), refuses an object or array after a first top-level value
- * (json-glib 1.6 takes "{}{}" and leaks the first), and finds integers too
- * large for int64. With @widened, copies the payload there with ".0" after
+ * (json-glib 1.6 takes "{}{}" or "''{}" and leaks one of them), refuses the
+ * single-quoted strings and the comments json-glib's scanner reads and JSON
+ * has not (so that every brace counted here is one json-glib sees), and
+ * finds integers too large for int64. With @widened, copies the payload there with ".0" after
  * each such integer, so that it parses as the double it is instead of
  * wrapping. */
 static ScanResult
@@ -281,12 +284,15 @@ scan_payload (const char *data,
           continue;
         }
 
-      if (depth == 0)
+      /* 'strings', # and C comments: json-glib reads them, JSON has none. */
+      if (c == '\'' || c == '#' || c == '/')
+        return SCAN_NOT_JSON;
+
+      if (depth == 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r')
         {
           if ((c == '{' || c == '[') && seen_value)
             return SCAN_SEVERAL_VALUES;
-          if (c == '{' || c == '[' || c == '"' || c == '-' || g_ascii_isalnum (c))
-            seen_value = TRUE;
+          seen_value = TRUE;
         }
 
       switch (c)
@@ -394,6 +400,11 @@ juice_json_parse (const char  *data,
     case SCAN_SEVERAL_VALUES:
       g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                            "Message is not valid JSON: more than one value");
+      return NULL;
+
+    case SCAN_NOT_JSON:
+      g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
+                           "Message is not valid JSON: a quote, comment or slash outside a string");
       return NULL;
 
     case SCAN_OK:
