@@ -279,7 +279,9 @@ cmd_soak() {
 # The fuzz targets of tests/fuzz, each for SECONDS (build-aux/fuzz.sh).
 cmd_fuzz() {
   ensure_packages "${build_packages[@]}" "${fuzz_packages[@]}"
-  JUICE_FUZZ_BUILD_DIR="$fuzz_build" "$top/build-aux/fuzz.sh" "$top" "${1:-60}"
+  # valgrind checks a leak report against the main build's replay, if built.
+  JUICE_FUZZ_BUILD_DIR="$fuzz_build" JUICE_FUZZ_REPLAY_DIR="$build/tests/fuzz" \
+    "$top/build-aux/fuzz.sh" "$top" "${1:-60}"
 }
 
 case "${1:-}" in

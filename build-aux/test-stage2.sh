@@ -53,6 +53,65 @@ run_session() {
   dbus-run-session --config-file="$BUS_CONFIG" -- "$top/build-aux/test-session.sh" "$@"
 }
 
+# Prints "NAME RESULT" for each test of a meson testlog.json, where RESULT is
+# meson's, or LEAK_ONLY for a failure whose only report is a leak (its own,
+# or a child's it then failed on), or TRACER_CRASH for one whose only
+# report is LeakSanitizer's own crash ("Tracer caught signal 11 ...
+# LeakSanitizer has encountered a fatal error": the thread that stops the
+# others to look for leaks crashed; once at test-ctl-live's exit here).
+sanitizer_results() {
+  python3 - "$1" <<'EOF'
+import json, sys
+for line in open(sys.argv[1]):
+    test = json.loads(line)
+    out = (test.get('stdout') or '') + (test.get('stderr') or '')
+    result = test['result']
+    if result != 'OK' and not any(s in out for s in ('ERROR: AddressSanitizer', 'runtime error')):
+        if 'LeakSanitizer: detected memory leaks' in out:
+            result = 'LEAK_ONLY'
+        elif 'LeakSanitizer has encountered a fatal error' in out:
+            result = 'TRACER_CRASH'
+    print(test['name'].split(' / ')[-1], result)
+EOF
+}
+
+# asan_session LOG "MESON OPTIONS" TEST...: runs TESTs of the ASan build and
+# keeps their results in LOG.results. A test that met LeakSanitizer's own
+# crash runs once more and that second result counts: the crash found
+# nothing, it kept the leak check from running.
+asan_session() {
+  local log=$1 options=$2 crashed
+  shift 2
+  # shellcheck disable=SC2086
+  run_session "$asan_build" --no-rebuild $options "$@" 2>&1 | tee "$log"
+  sanitizer_results "$asan_build/meson-logs/testlog.json" >"$log.results"
+  crashed=$(sed -n 's/^\([^ ]*\) TRACER_CRASH$/\1/p' "$log.results")
+  if [ -n "$crashed" ]; then
+    log "Once more after LeakSanitizer's own crash: $crashed"
+    # shellcheck disable=SC2086
+    run_session "$asan_build" --no-rebuild $options $crashed 2>&1 | tee "$log.again"
+    sanitizer_results "$asan_build/meson-logs/testlog.json" >"$log.again.results"
+    awk 'NR == FNR { again[$1] = $2; next }
+         { print $1, ($1 in again ? again[$1] " (once more after LeakSanitizer crashed)" : $2) }' \
+      "$log.again.results" "$log.results" >"$log.merged" && mv "$log.merged" "$log.results"
+  fi
+}
+
+# Adds a results file's counts to the totals, leaving out the tests named in
+# SKIP (run again elsewhere), and sets counts to "N passed, M failed".
+count_results() {
+  local file=$1 skip=${2:-} ok fail
+  ok=$(awk -v skip=" $skip " 'index(skip, " " $1 " ") == 0 && ($2 == "OK" || $2 == "EXPECTEDFAIL")' "$file" | wc -l)
+  fail=$(awk -v skip=" $skip " 'index(skip, " " $1 " ") == 0 && $2 != "OK" && $2 != "EXPECTEDFAIL" && $2 != "SKIP"' "$file" | wc -l)
+  # No result at all (the build failed): one failure.
+  [ -s "$file" ] || fail=1
+  total_ok=$(( total_ok + ok ))
+  total_fail=$(( total_fail + fail ))
+  [ "$fail" -eq 0 ] || status=1
+  counts="$ok passed, $fail failed"
+  awk -v skip=" $skip " 'index(skip, " " $1 " ") == 0 && $2 != "OK" && $2 != "EXPECTEDFAIL" && $2 != "SKIP" { print "  failed: " $0 }' "$file" >&2
+}
+
 count_meson "$main_log"
 main_counts=$counts
 stage2_start=$(date +%s)
@@ -122,61 +181,46 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
   export G_SLICE=always-malloc JUICE_TEST_TIME_SCALE="$asan_time_scale"
   # shellcheck disable=SC2086
   ASAN_OPTIONS="$asan_options" \
-    run_session "$asan_build" --no-rebuild $fast_tests \
-      --timeout-multiplier "$asan_time_scale" --num-processes "$jobs" \
-    2>&1 | tee "$asan_log"
+    asan_session "$asan_log" "--timeout-multiplier $asan_time_scale --num-processes $jobs" $fast_tests
   # A test that failed with a leak report and no memory error or undefined
-  # behaviour (its own, or a child's it then failed on) runs again with whole
-  # stacks, where a library's leak meets its suppression and ours shows where
-  # it was made; the second run's result counts. (The GIO modules GLib leaves
-  # behind in g_io_modules_scan_all_in_directory_with_scope showed up so in
-  # some runs and not in others: LeakSanitizer finds them or not by what stale
-  # pointers happen to be left.)
-  leak_only_tests=$(python3 - "$asan_build/meson-logs/testlog.json" <<'EOF'
-import json, sys
-for line in open(sys.argv[1]):
-    test = json.loads(line)
-    out = (test.get('stdout') or '') + (test.get('stderr') or '')
-    if test['result'] != 'OK' and 'LeakSanitizer: detected memory leaks' in out and not any(
-            s in out for s in ('ERROR: AddressSanitizer', 'runtime error')):
-        print(test['name'].split(' / ')[-1])
-EOF
-  )
+  # behaviour runs again with whole stacks, where a library's leak meets its
+  # suppression and ours shows where it was made; the second run's result
+  # counts. (The GIO modules GLib leaves behind in
+  # g_io_modules_scan_all_in_directory_with_scope showed up so in some runs
+  # and not in others: LeakSanitizer finds them or not by what stale pointers
+  # happen to be left.)
+  leak_only_tests=$(sed -n 's/^\([^ ]*\) LEAK_ONLY$/\1/p' "$asan_log.results" | tr '\n' ' ')
   # shellcheck disable=SC2086
   ASAN_OPTIONS="$asan_options:fast_unwind_on_malloc=0:malloc_context_size=14" \
   LSAN_OPTIONS="suppressions=$asan_build/lsan-ctl.supp:print_suppressions=0" \
   SSL_CERT_FILE="$one_ca" SSL_CERT_DIR="$asan_build/no-system-cas" \
   JUICE_TEST_TIME_SCALE=$(( asan_time_scale * 2 )) \
-    run_session "$asan_build" --no-rebuild $ctl_tests \
-      --timeout-multiplier "$slow_timeout_multiplier" --num-processes "$jobs" \
-    2>&1 | tee "$asan_log.ctl"
+    asan_session "$asan_log.ctl" "--timeout-multiplier $slow_timeout_multiplier --num-processes $jobs" \
+      $ctl_tests
   # The slow unwinder doubles the time again (test-cloud's attempts of
   # 4 × 300 ms missed their TLS handshake on a loaded machine).
   # shellcheck disable=SC2086
   ASAN_OPTIONS="$asan_options:fast_unwind_on_malloc=0:malloc_context_size=14" \
   SSL_CERT_FILE="$one_ca" SSL_CERT_DIR="$asan_build/no-system-cas" \
   JUICE_TEST_TIME_SCALE=$(( asan_time_scale * 2 )) \
-    run_session "$asan_build" --no-rebuild $slow_unwind_tests $leak_only_tests \
-      --timeout-multiplier "$slow_timeout_multiplier" --num-processes "$jobs" \
-    2>&1 | tee "$asan_log.slow-unwind"
+    asan_session "$asan_log.slow-unwind" \
+      "--timeout-multiplier $slow_timeout_multiplier --num-processes $jobs" \
+      $slow_unwind_tests $leak_only_tests
   unset LSAN_OPTIONS UBSAN_OPTIONS G_SLICE JUICE_TEST_TIME_SCALE
 else
   tail -n 40 "$asan_build/sanitizers-build.txt"
-  : >"$asan_log"
-  : >"$asan_log.ctl"
-  : >"$asan_log.slow-unwind"
+  : >"$asan_log.results"
+  : >"$asan_log.ctl.results"
+  : >"$asan_log.slow-unwind.results"
 fi
-count_meson "$asan_log"
-# Those run again below count there.
-n_again=$(printf '%s\n' ${leak_only_tests:-} | grep -c .)
-total_fail=$(( total_fail - n_again ))
-counts="$((${counts%% passed*})) passed, $(( $(echo "$counts" | sed 's/.*, \([0-9]*\) failed/\1/') - n_again )) failed"
-[ -n "${leak_only_tests:-}" ] && counts="$counts (${leak_only_tests//$'\n'/ } again below)"
+# Those that run again with whole stacks count there.
+count_results "$asan_log.results" "${leak_only_tests:-}"
 asan_counts=$counts
-count_meson "$asan_log.ctl"
+[ -n "${leak_only_tests// /}" ] && asan_counts="$asan_counts (${leak_only_tests% } again below)"
+count_results "$asan_log.ctl.results"
 asan_counts="$asan_counts; juice-ctl's ($ctl_tests): $counts"
-count_meson "$asan_log.slow-unwind"
-asan_counts="$asan_counts; with whole stacks ($slow_unwind_tests ${leak_only_tests//$'\n'/ }): $counts"
+count_results "$asan_log.slow-unwind.results"
+asan_counts="$asan_counts; with whole stacks ($slow_unwind_tests ${leak_only_tests% }): $counts"
 asan_time=$(( $(date +%s) - start ))
 
 # 2. valgrind ------------------------------------------------------------------
@@ -207,7 +251,7 @@ start=$(date +%s)
 # The build started during step 1 (fuzz.sh below builds what is left, if it failed).
 [ -z "${fuzz_build_pid:-}" ] || wait "$fuzz_build_pid"
 fuzz_log="$build/meson-logs/fuzz-output.txt"
-JUICE_FUZZ_JOBS="$jobs" "$top/build-aux/fuzz.sh" "$top" "$fuzz_seconds" 2>&1 | tee "$fuzz_log"
+JUICE_FUZZ_JOBS="$jobs" JUICE_FUZZ_REPLAY_DIR="$build/tests/fuzz" "$top/build-aux/fuzz.sh" "$top" "$fuzz_seconds" 2>&1 | tee "$fuzz_log"
 fuzz_ok=$(sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p' "$fuzz_log" | tail -n1)
 fuzz_fail=$(sed -n 's/^fuzz: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$fuzz_log" | tail -n1)
 [ -n "$fuzz_ok$fuzz_fail" ] || fuzz_fail=1
