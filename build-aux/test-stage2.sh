@@ -5,11 +5,12 @@
 #      (tests/lsan.supp: libraries only), two tests at a time, the tests'
 #      deadlines stretched JUICE_ASAN_TIME_SCALE (4) times
 #      (JUICE_TEST_TIME_SCALE, tests/time-util.h);
-#   2. the unit suite and the keyring test of the main build under valgrind
+#   2. the unit and integration suites of the main build under valgrind
 #      (meson test --setup valgrind: definite leaks and memory errors fail;
-#      the broker and cloud tests miss their deadlines under valgrind);
-#   3. every fuzz target for JUICE_FUZZ_SECONDS (60), two at a time
-#      (build-aux/fuzz.sh; built with clang while steps 1 and 2 run).
+#      tests/valgrind.supp: libraries only), two tests at a time;
+#   3. meanwhile, every fuzz target for JUICE_FUZZ_SECONDS (60), one at a
+#      time at a lower priority (build-aux/fuzz.sh; built with clang while
+#      step 1 runs).
 # Each prints its own summary line and time; the last line counts everything,
 # the main suite included: "N passed, M failed".
 #   test-stage2.sh SOURCE_DIR BUILD_DIR MAIN_SUITE_LOG
@@ -116,6 +117,18 @@ count_meson "$main_log"
 main_counts=$counts
 stage2_start=$(date +%s)
 
+# Paho's TLS connections read OpenSSL's default trust file, every CA of the
+# system: a million mallocs each, minutes per test under the slow unwinder or
+# valgrind. The tests that connect most run with a system trust of one CA
+# (SSL_CERT_FILE, SSL_CERT_DIR: what a user may set too; the brokers' CA comes
+# as their ca-file, as always); the main suite keeps the system's whole
+# trust (test-mqtt checks it).
+one_ca="$build/one-system-ca.pem"
+no_cas="$build/no-system-cas"
+mkdir -p "$no_cas"
+awk '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print } /-----END CERTIFICATE-----/ && n == 1 { exit }' \
+  /etc/ssl/certs/ca-certificates.crt >"$one_ca" 2>/dev/null || true
+
 # 1. ASan + UBSan ------------------------------------------------------------
 start=$(date +%s)
 mkdir -p "$asan_build"
@@ -152,12 +165,8 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
   # (enough for every suppression; the default 30 doubles the time). For a
   # leak's whole stack run a test with fast_unwind_on_malloc=0 by hand.
   # test-ctl, test-ctl-live and test-account run the fake cloud too, and
-  # juice-ctl children or many MQTT connections: every TLS connection of
-  # Paho's reads OpenSSL's default trust file (a million mallocs with the
-  # slow unwinder: 3 to over 6 minutes a test). For them the system trust is
-  # one CA (SSL_CERT_FILE, SSL_CERT_DIR: what a user may set too; the
-  # brokers' CA comes as their ca-file, as always); the main suite keeps
-  # the system's whole trust (test-mqtt checks it).
+  # juice-ctl children or many MQTT connections: they run with the system
+  # trust of one CA (above; 3 to over 6 minutes a test without).
   slow_unwind_tests="test-credentials test-cloud test-account"
   # Their deadlines inside stretch 8 times (JUICE_TEST_TIME_SCALE), meson's
   # limits only 3 times (test-account 30 min, test-ctl 15): they took at most
@@ -165,10 +174,6 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
   # time (one in test-account's tear-down once waited forever).
   slow_timeout_multiplier=3
   ctl_tests="test-ctl test-ctl-live"
-  one_ca="$asan_build/one-system-ca.pem"
-  mkdir -p "$asan_build/no-system-cas"
-  awk '/-----BEGIN CERTIFICATE-----/ { n++ } n == 1 { print } /-----END CERTIFICATE-----/ && n == 1 { exit }' \
-    /etc/ssl/certs/ca-certificates.crt >"$one_ca" 2>/dev/null || true
   # juice-ctl login leaves one of libsecret's object paths behind
   # (tests/lsan-ctl.supp says why that suppression is for those tests only).
   cat "$top/tests/lsan.supp" "$top/tests/lsan-ctl.supp" >"$asan_build/lsan-ctl.supp"
@@ -193,7 +198,7 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
   # shellcheck disable=SC2086
   ASAN_OPTIONS="$asan_options:fast_unwind_on_malloc=0:malloc_context_size=14" \
   LSAN_OPTIONS="suppressions=$asan_build/lsan-ctl.supp:print_suppressions=0" \
-  SSL_CERT_FILE="$one_ca" SSL_CERT_DIR="$asan_build/no-system-cas" \
+  SSL_CERT_FILE="$one_ca" SSL_CERT_DIR="$no_cas" \
   JUICE_TEST_TIME_SCALE=$(( asan_time_scale * 2 )) \
     asan_session "$asan_log.ctl" "--timeout-multiplier $slow_timeout_multiplier --num-processes $jobs" \
       $ctl_tests
@@ -201,7 +206,7 @@ if { ninja -C "$asan_build" build.ninja && ninja -C "$asan_build" data/gschemas.
   # 4 × 300 ms missed their TLS handshake on a loaded machine).
   # shellcheck disable=SC2086
   ASAN_OPTIONS="$asan_options:fast_unwind_on_malloc=0:malloc_context_size=14" \
-  SSL_CERT_FILE="$one_ca" SSL_CERT_DIR="$asan_build/no-system-cas" \
+  SSL_CERT_FILE="$one_ca" SSL_CERT_DIR="$no_cas" \
   JUICE_TEST_TIME_SCALE=$(( asan_time_scale * 2 )) \
     asan_session "$asan_log.slow-unwind" \
       "--timeout-multiplier $slow_timeout_multiplier --num-processes $jobs" \
@@ -223,35 +228,42 @@ count_results "$asan_log.slow-unwind.results"
 asan_counts="$asan_counts; with whole stacks ($slow_unwind_tests ${leak_only_tests% }): $counts"
 asan_time=$(( $(date +%s) - start ))
 
-# 2. valgrind ------------------------------------------------------------------
+# 2. valgrind, 3. fuzzing side by side ------------------------------------------
+# The fuzzers run for a fixed time each, one at a time and at a lower
+# priority: the tests under valgrind keep their pace, the fuzzers get what
+# CPU is left (fewer inputs, the same time). Side by side, the two take the
+# time of the longer instead of the sum (about 7 minutes each here).
 start=$(date +%s)
+# The build started during step 1 (fuzz.sh builds what is left, if it failed).
+[ -z "${fuzz_build_pid:-}" ] || wait "$fuzz_build_pid"
+fuzz_log="$build/meson-logs/fuzz-output.txt"
+log "Fuzzing, ${fuzz_seconds} s a target, beside the valgrind run"
+JUICE_FUZZ_JOBS=1 JUICE_FUZZ_REPLAY_DIR="$build/tests/fuzz" \
+  nice -n 10 "$top/build-aux/fuzz.sh" "$top" "$fuzz_seconds" >"$fuzz_log" 2>&1 &
+fuzz_pid=$!
+
 valgrind_log="$build/meson-logs/valgrind-test-output.txt"
-# The unit suite (the fuzz targets' corpora included) and, of the integration
-# suite, only the keyring test: not the whole integration suite, not even its
-# broker-free part. Its deadlines would hold now (the valgrind setup sets
-# JUICE_TEST_TIME_SCALE=10), but its TLS runs 20 to 50 times slower under
-# valgrind: test-cloud, test-ctl, test-account alone would take longer than
-# the 30 minutes CI has (the whole run was about 29 minutes on a fresh
-# 2-core machine without them). The ASan run covers them.
-# The history's tests too: test-history-crash (it kills and restarts its own
-# children) took 400 s under valgrind here, test-history over 9 minutes
-# (SQLite on a writer thread); the ASan run covers them.
-valgrind_tests=$(meson test -C "$build" --list --no-rebuild --suite unit 2>/dev/null |
-                   sed -n 's|^[^ ]* / ||p' | grep -vx -e test-history-crash -e test-history)
-log "Under valgrind: $valgrind_tests test-credentials"
+# The unit suite (the fuzz targets' corpora included) and the integration
+# suite, juice-ctl's children traced too; the tests' deadlines stretch 10
+# times (the valgrind setup in tests/meson.build). Not the history's unit
+# tests: test-history-crash (it kills and restarts its own children) took
+# 400 s under valgrind here, test-history over 9 minutes (SQLite on a writer
+# thread); the ASan run covers them, and test-history-ctl, in the
+# integration suite, writes and reads a history database under valgrind.
+valgrind_tests=$(meson test -C "$build" --list --no-rebuild --suite unit --suite integration \
+                   2>/dev/null | sed -n 's|^[^ ]* / ||p' |
+                   grep -vx -e test-history-crash -e test-history)
+log "Under valgrind: $(echo $valgrind_tests)"
 # shellcheck disable=SC2086
-run_session "$build" --no-rebuild --setup valgrind $valgrind_tests test-credentials 2>&1 |
+SSL_CERT_FILE="$one_ca" SSL_CERT_DIR="$no_cas" \
+  run_session "$build" --no-rebuild --setup valgrind --num-processes "$jobs" $valgrind_tests 2>&1 |
   tee "$valgrind_log"
 count_meson "$valgrind_log"
 valgrind_counts=$counts
 valgrind_time=$(( $(date +%s) - start ))
 
-# 3. fuzzing -------------------------------------------------------------------
-start=$(date +%s)
-# The build started during step 1 (fuzz.sh below builds what is left, if it failed).
-[ -z "${fuzz_build_pid:-}" ] || wait "$fuzz_build_pid"
-fuzz_log="$build/meson-logs/fuzz-output.txt"
-JUICE_FUZZ_JOBS="$jobs" JUICE_FUZZ_REPLAY_DIR="$build/tests/fuzz" "$top/build-aux/fuzz.sh" "$top" "$fuzz_seconds" 2>&1 | tee "$fuzz_log"
+wait "$fuzz_pid"
+cat "$fuzz_log"
 fuzz_ok=$(sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p' "$fuzz_log" | tail -n1)
 fuzz_fail=$(sed -n 's/^fuzz: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$fuzz_log" | tail -n1)
 [ -n "$fuzz_ok$fuzz_fail" ] || fuzz_fail=1
@@ -263,8 +275,8 @@ fuzz_time=$(( $(date +%s) - start ))
 echo
 echo "main suite: $main_counts (time above)"
 echo "sanitizers (ASan+UBSan, unit+integration): $asan_counts in ${asan_time} s"
-echo "valgrind (unit, test-credentials): $valgrind_counts in ${valgrind_time} s"
-echo "fuzzing (${fuzz_seconds} s each): ${fuzz_ok:-0} passed, ${fuzz_fail:-0} failed in ${fuzz_time} s"
+echo "valgrind (unit, integration): $valgrind_counts in ${valgrind_time} s"
+echo "fuzzing (${fuzz_seconds} s each, beside valgrind): ${fuzz_ok:-0} passed, ${fuzz_fail:-0} failed in ${fuzz_time} s"
 echo "second stage: $(( $(date +%s) - stage2_start )) s"
 echo "$total_ok passed, $total_fail failed"
 # The totals decide (a leak-only failure that passed with whole stacks does

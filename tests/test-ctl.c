@@ -1049,42 +1049,62 @@ test_keys_with_control_characters (Fixture       *f,
   g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 0);
 }
 
-/* A slow service: the command ends within --time-limit and says why. */
+/* juice-ctl's time for one attempt at a request (src/ctl/juice-ctl.c). */
+static guint
+attempt_s (guint time_limit_s)
+{
+  return MIN (15, MAX (1, (time_limit_s - 1) / 2));
+}
+
+/* A slow service: the command ends within --time-limit and says why. The
+ * limits stretch up to 3 times in a slow build (under valgrind, juice-ctl's
+ * TLS handshake alone can take longer than an attempt of 2 s). */
 static void
 test_time_limit (Fixture       *f,
                  gconstpointer  data)
 {
+  guint stretch = (guint) CLAMP (test_time_scale (), 1.0, 3.0);
+  guint devices_limit = 6 * stretch, set_limit = 4 * stretch, wait = 2 * stretch;
+  g_autofree char *devices_limit_arg = g_strdup_printf ("%u", devices_limit);
+  g_autofree char *set_limit_arg = g_strdup_printf ("%u", set_limit);
+  g_autofree char *wait_arg = g_strdup_printf ("%u", wait);
+  g_autofree char *devices_message = NULL;
+  g_autofree char *set_message = NULL;
   g_autoptr(Run) devices = NULL;
   g_autoptr(Run) set = NULL;
   gint64 start;
   double elapsed;
 
-  fake_cloud_set_delay_ms (f->fake, 20000);
+  /* longer than any attempt and than both commands */
+  fake_cloud_set_delay_ms (f->fake, 20000 * stretch);
 
   start = g_get_monotonic_time ();
-  devices = run_ctl (f, &with_keys, "devices", "--time-limit", "6", NULL);
+  devices = run_ctl (f, &with_keys, "devices", "--time-limit", devices_limit_arg, NULL);
   elapsed = (g_get_monotonic_time () - start) / 1e6;
   g_test_message ("devices ended after %.1f s", elapsed);
   g_assert_cmpint (devices->status, ==, 1);
-  /* each attempt 2 s, tried twice */
-  g_assert_nonnull (strstr (devices->err, "EcoFlow did not answer within 2 s (one retry)"));
+  /* each attempt (limit - 1) / 2 s, tried twice */
+  devices_message = g_strdup_printf ("EcoFlow did not answer within %u s (one retry)",
+                                     attempt_s (devices_limit));
+  g_assert_nonnull (strstr (devices->err, devices_message));
   g_assert_cmpuint (fake_cloud_get_n_arrived (f->fake), ==, 2);
-  g_assert_cmpfloat (elapsed, >=, 4.0);
+  g_assert_cmpfloat (elapsed, >=, 2.0 * attempt_s (devices_limit));
   /* The limit counts from juice-ctl's start: 3 s to start and end, more in
    * a slow build. */
-  g_assert_cmpfloat (elapsed, <, 6.0 + 3.0 * test_time_scale ());
+  g_assert_cmpfloat (elapsed, <, devices_limit + 3.0 * test_time_scale ());
 
   /* set: --time-limit plus --wait at most */
   start = g_get_monotonic_time ();
-  set = run_ctl (f, &with_keys, "set", "--time-limit", "4", "--wait", "2", "--http", SN1,
-                 "beep", "off", NULL);
+  set = run_ctl (f, &with_keys, "set", "--time-limit", set_limit_arg, "--wait", wait_arg, "--http",
+                 SN1, "beep", "off", NULL);
   elapsed = (g_get_monotonic_time () - start) / 1e6;
   g_test_message ("set ended after %.1f s", elapsed);
   g_assert_cmpint (set->status, ==, 1);
   /* a command is not sent twice */
-  g_assert_nonnull (strstr (set->err, "did not answer the command within 1 s; it was not sent "
-                                      "again"));
-  g_assert_cmpfloat (elapsed, <, 4.0 + 2.0 + 3.0 * test_time_scale ());
+  set_message = g_strdup_printf ("did not answer the command within %u s; it was not sent again",
+                                 attempt_s (set_limit));
+  g_assert_nonnull (strstr (set->err, set_message));
+  g_assert_cmpfloat (elapsed, <, set_limit + wait + 3.0 * test_time_scale ());
 }
 
 /* data: null for the device list says what came back */
