@@ -39,6 +39,7 @@ typedef struct
 typedef struct
 {
   GSubprocess  *process;
+  gboolean      told_signal;
   GString      *out;
   GString      *err;
   gboolean      out_eof;
@@ -262,8 +263,18 @@ static gboolean
 ctl_done (gpointer data)
 {
   Ctl *ctl = data;
+  gboolean done = ctl->exited && ctl->out_eof && ctl->err_eof;
 
-  return ctl->exited && ctl->out_eof && ctl->err_eof;
+  /* A crash's report (a sanitizer's too) is on juice-ctl's stderr: shown
+   * before any assertion on how it ended. */
+  if (done && !ctl->told_signal && g_subprocess_get_if_signaled (ctl->process))
+    {
+      ctl->told_signal = TRUE;
+      g_test_message ("juice-ctl ended by signal %d; stderr:\n%s",
+                      g_subprocess_get_term_sig (ctl->process), ctl->err->str);
+    }
+
+  return done;
 }
 
 /* Waits for juice-ctl to exit and its output to end; kills it after
