@@ -609,9 +609,10 @@ test_json_parse_limits (void)
 }
 
 /* json-glib 1.6 takes "{}{}" (it keeps the last value and leaks the first)
- * and "''{}" (a single-quoted string, then it leaks the object): more than one
- * value is refused before it sees them, whatever comes first, and so are the
- * single-quoted strings and comments its scanner reads. */
+ * and "''{}" (a single-quoted string, then it leaks the object), leaks on
+ * lone surrogates ("\udc00\udc00") and quotes them as invalid UTF-8 in its
+ * error: whatever is not JSON is refused before it sees it, with a message
+ * in valid UTF-8 that says where. */
 static void
 test_json_one_value (void)
 {
@@ -619,10 +620,15 @@ test_json_one_value (void)
     "{}{}", "{\"a\":1} {\"a\":2}", "[1][2]", "1{}", "\"a\"[]", "true{}", "null []",
     "{}\n[\"x\"]", "''{\"a\":{\"b\":1}}", "'x'", "''[1]", "'{' {}", "# c\n{}",
     "/* { */ {}", "{}/**/", "{\"a\":/* } */1}", "$ff{}", "0x10[]", "}{}",
+    "{\"\\udc00\\udc00xx\" 1}", "{\"\\udc00x\" 1}", "{\"a\":\"\\ud800\"}",
+    "{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\\x41\"}", "{\"a\":1,}", "[1,]",
+    "{\"a\" 1}", "{a:1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":tru}", "{\"a\":\"\xc3\"}",
+    "{\"a\":\"\x01\"}", "{\"a\":1", "[",
   };
   const char *one[] = {
     "{\"a\":\"}{\"}", " {\"a\":[{},{}]} ", "[{},[],{}]", "87", "\"{}{}\"",
     "\r\n\t{\"a\":\"'#/*\\\"{\"}\r\n", "{\"url\":\"https://x/y\"}",
+    "{\"a\":\"\\ud83d\\udd0b \\u00e9 \xc3\xa9\"}", "-0.5e+3", "[true,false,null]",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (several); i++)
@@ -632,6 +638,9 @@ test_json_one_value (void)
 
       g_assert_null (node);
       g_assert_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_true (g_str_has_prefix (error->message, "Message is not valid JSON: "));
+      g_assert_nonnull (strstr (error->message, " at byte "));
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (one); i++)

@@ -416,10 +416,11 @@ juice_json_scan (const char     *data,
   JuiceJsonKind kind = JUICE_JSON_NULL;
 
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
-  g_return_val_if_fail (members != NULL, FALSE);
-  g_return_val_if_fail (g_array_get_element_size (members) == sizeof (JuiceJsonMember), FALSE);
+  g_return_val_if_fail (members == NULL ||
+                        g_array_get_element_size (members) == sizeof (JuiceJsonMember), FALSE);
 
-  g_array_set_size (members, 0);
+  if (members != NULL)
+    g_array_set_size (members, 0);
 
   if (length > max_length)
     {
@@ -442,7 +443,7 @@ juice_json_scan (const char     *data,
       return FALSE;
     }
 
-  if (scan_value (&s, 0, -1, &kind))
+  if (scan_value (&s, 0, members != NULL ? -1 : NOT_RECORDED, &kind))
     {
       skip_space (&s);
       if (s.p != s.end)
@@ -453,7 +454,8 @@ juice_json_scan (const char     *data,
 
   if (s.too_deep)
     {
-      g_array_set_size (members, 0);
+      if (members != NULL)
+        g_array_set_size (members, 0);
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                    "Message nests deeper than %u levels", max_depth);
       return FALSE;
@@ -461,7 +463,8 @@ juice_json_scan (const char     *data,
 
   if (s.problem != NULL)
     {
-      g_array_set_size (members, 0);
+      if (members != NULL)
+        g_array_set_size (members, 0);
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                    "Message is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
                    s.problem, (gsize) (s.p - data));

@@ -8,7 +8,8 @@
  * @max_depth, at most @max_length bytes) and lists the members of the root
  * object and of the objects directly inside it as spans of the input, so a
  * reader can compare a value's text with what it stored before and build a
- * JsonNode only for what changed.
+ * JsonNode only for what changed. With @members NULL it only checks:
+ * juice_json_parse() lets json-glib see nothing it has not accepted.
  */
 
 #pragma once

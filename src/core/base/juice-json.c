@@ -12,6 +12,7 @@
 
 #include "juice-error.h"
 #include "juice-json.h"
+#include "juice-json-scan.h"
 
 gboolean
 juice_json_node_get_double (JsonNode *node,
@@ -240,36 +241,17 @@ is_number_char (char c)
   return g_ascii_isdigit (c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
-typedef enum
-{
-  SCAN_OK,
-  SCAN_TOO_DEEP,
-  SCAN_SEVERAL_VALUES,
-  SCAN_NOT_JSON,
-} ScanResult;
-
-/* One linear pass over the bytes, before json-glib sees them: refuses deep
- * nesting (json-glib parses recursively, so a hostile payload could exhaust
- * the stack), refuses an object or array after a first top-level value
- * (json-glib 1.6 takes "{}{}" or "''{}" and leaks one of them), refuses the
- * single-quoted strings and the comments json-glib's scanner reads and JSON
- * has not (so that every brace counted here is one json-glib sees), and
- * finds integers too large for int64. With @widened, copies the payload there with ".0" after
- * each such integer, so that it parses as the double it is instead of
- * wrapping. */
-static ScanResult
-scan_payload (const char *data,
-              gsize       length,
-              guint       max_depth,
-              gboolean   *overflow,
-              GString    *widened)
+/* Finds, in JSON that juice_json_scan() accepted, the integers too large
+ * for int64. With @widened, copies the payload there with ".0" after each
+ * such integer, so that it parses as the double it is instead of wrapping. */
+static gboolean
+find_large_integers (const char *data,
+                     gsize       length,
+                     GString    *widened)
 {
   gboolean in_string = FALSE;
-  gboolean seen_value = FALSE;  /* a top-level value began */
+  gboolean overflow = FALSE;
   gsize copied = 0;
-  guint depth = 0;
-
-  *overflow = FALSE;
 
   for (gsize i = 0; i < length; i++)
     {
@@ -284,76 +266,46 @@ scan_payload (const char *data,
           continue;
         }
 
-      /* 'strings', # and C comments: json-glib reads them, JSON has none. */
-      if (c == '\'' || c == '#' || c == '/')
-        return SCAN_NOT_JSON;
-
-      if (depth == 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r')
+      if (c == '"')
         {
-          if ((c == '{' || c == '[') && seen_value)
-            return SCAN_SEVERAL_VALUES;
-          seen_value = TRUE;
+          in_string = TRUE;
+          continue;
         }
 
-      switch (c)
+      if (c == '-' || g_ascii_isdigit (c))
         {
-        case '"':
-          in_string = TRUE;
-          break;
+          gboolean negative = c == '-';
+          gsize digits = negative ? i + 1 : i;
+          gsize end = digits;
 
-        case '{':
-        case '[':
-          if (++depth > max_depth)
-            return SCAN_TOO_DEEP;
-          break;
+          while (end < length && g_ascii_isdigit (data[end]))
+            end++;
 
-        case '}':
-        case ']':
-          if (depth > 0)
-            depth--;
-          break;
+          if (end < length && is_number_char (data[end]))
+            {
+              /* a fraction or an exponent: json-glib reads a double */
+              while (end < length && is_number_char (data[end]))
+                end++;
+            }
+          else if (integer_overflows (data + digits, end - digits, negative))
+            {
+              overflow = TRUE;
+              if (widened != NULL)
+                {
+                  g_string_append_len (widened, data + copied, end - copied);
+                  g_string_append (widened, ".0");
+                  copied = end;
+                }
+            }
 
-        case '-':
-        case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
-          {
-            gboolean negative = c == '-';
-            gsize digits = negative ? i + 1 : i;
-            gsize end = digits;
-
-            while (end < length && g_ascii_isdigit (data[end]))
-              end++;
-
-            if (end < length && is_number_char (data[end]))
-              {
-                /* a fraction or an exponent: json-glib reads a double */
-                while (end < length && is_number_char (data[end]))
-                  end++;
-              }
-            else if (integer_overflows (data + digits, end - digits, negative))
-              {
-                *overflow = TRUE;
-                if (widened != NULL)
-                  {
-                    g_string_append_len (widened, data + copied, end - copied);
-                    g_string_append (widened, ".0");
-                    copied = end;
-                  }
-              }
-
-            i = end - 1;
-          }
-          break;
-
-        default:
-          break;
+          i = end - 1;
         }
     }
 
   if (widened != NULL)
     g_string_append_len (widened, data + copied, length - copied);
 
-  return SCAN_OK;
+  return overflow;
 }
 
 JsonNode *
@@ -366,7 +318,6 @@ juice_json_parse (const char  *data,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GString) widened = NULL;
-  gboolean overflow = FALSE;
   JsonNode *root;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -389,33 +340,20 @@ juice_json_parse (const char  *data,
       return NULL;
     }
 
-  /* Every payload, small ones too: the limit is the depth, not the size. */
-  switch (scan_payload (data, length, max_depth, &overflow, NULL))
-    {
-    case SCAN_TOO_DEEP:
-      g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
-                   "Message nests deeper than %u levels", max_depth);
-      return NULL;
+  /* Every payload, small ones too, is held to JSON's grammar before
+   * json-glib sees it: json-glib 1.6 reads more than JSON ("{}{}", 'single
+   * quotes', comments), leaks memory on some of its errors ("\\udc00\\udc00"
+   * in a string, "''{}") and quotes invalid UTF-8 in their messages. The
+   * strict scanner also bounds the depth (json-glib parses recursively, so a
+   * hostile payload could exhaust the stack): the limit is the depth, not
+   * the size. */
+  if (!juice_json_scan (data, length, max_length, max_depth, NULL, NULL, error))
+    return NULL;
 
-    case SCAN_SEVERAL_VALUES:
-      g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
-                           "Message is not valid JSON: more than one value");
-      return NULL;
-
-    case SCAN_NOT_JSON:
-      g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
-                           "Message is not valid JSON: a quote, comment or slash outside a string");
-      return NULL;
-
-    case SCAN_OK:
-    default:
-      break;
-    }
-
-  if (overflow)
+  if (find_large_integers (data, length, NULL))
     {
       widened = g_string_sized_new (length + 16);
-      scan_payload (data, length, max_depth, &overflow, widened);
+      find_large_integers (data, length, widened);
       data = widened->str;
       length = widened->len;
     }

@@ -35,8 +35,9 @@ char     *juice_json_node_to_text     (JsonNode    *node);
  * at @limit + 1. */
 guint     juice_json_node_depth       (JsonNode    *node,
                                        guint        limit);
-/* Parses @data into a node; refuses more than @max_length bytes and nesting
- * deeper than @max_depth, whatever the size. An integer too large for int64
+/* Parses @data into a node; refuses what is not JSON (RFC 8259, as
+ * juice_json_scan() reads it), more than @max_length bytes and nesting
+ * deeper than @max_depth (at most 256), whatever the size. An integer too large for int64
  * becomes a double of its value (json-glib alone would wrap it). */
 JsonNode *juice_json_parse            (const char  *data,
                                        gssize       length,
