@@ -270,9 +270,13 @@ cmd_soak() {
   configure_and_build
   start_xvfb
   write_test_bus_config
+  local status=0
   SOAK_MINUTES=$minutes dbus-run-session --config-file="$bus_config" -- \
     "$top/build-aux/test-session.sh" "$build" --suite soak --verbose \
-    --timeout-multiplier $(( minutes / 10 + 1 ))
+    --timeout-multiplier $(( minutes / 10 + 1 )) || status=$?
+  # The soak's figures at the end go to meson's log (g_test_message).
+  sed -n 's/^# soak: /soak: /p' "$build/meson-logs/testlog.txt"
+  return "$status"
 }
 
 # The fuzz targets of tests/fuzz, each for SECONDS (build-aux/fuzz.sh).
