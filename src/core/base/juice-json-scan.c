@@ -25,8 +25,14 @@ typedef struct
   GArray     *members;
   const char *problem;  /* static text: what is wrong */
   gboolean    too_deep;
+  gboolean    widen;    /* copy the input with ".0" after too large integers */
+  const char *start;
+  const char *copied;   /* the input up to here is in widened */
+  GString    *widened;  /* made at the first too large integer */
 } Scan;
 
+static gboolean integer_overflows (const char *text,
+                                   gsize       length);
 static gboolean scan_value (Scan          *s,
                             guint          depth,
                             gint32         record_parent,
@@ -216,6 +222,15 @@ scan_number (Scan          *s,
       *kind = JUICE_JSON_DOUBLE;
     }
 
+  if (s->widen && *kind == JUICE_JSON_INTEGER && integer_overflows (s->p, p - s->p))
+    {
+      if (s->widened == NULL)
+        s->widened = g_string_sized_new ((s->end - s->start) + 16);
+      g_string_append_len (s->widened, s->copied, p - s->copied);
+      g_string_append (s->widened, ".0");
+      s->copied = p;
+    }
+
   s->p = p;
   return TRUE;
 }
@@ -403,21 +418,18 @@ scan_value (Scan          *s,
     }
 }
 
-gboolean
-juice_json_scan (const char     *data,
-                 gsize           length,
-                 gsize           max_length,
-                 guint           max_depth,
-                 GArray         *members,
-                 JuiceJsonKind  *root_kind,
-                 GError        **error)
+/* The whole document: @s holds what to record (members, widened). */
+static gboolean
+scan_document (Scan           *s,
+               const char     *data,
+               gsize           length,
+               gsize           max_length,
+               guint           max_depth,
+               JuiceJsonKind  *root_kind,
+               GError        **error)
 {
-  Scan s = { 0 };
+  GArray *members = s->members;
   JuiceJsonKind kind = JUICE_JSON_NULL;
-
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-  g_return_val_if_fail (members == NULL ||
-                        g_array_get_element_size (members) == sizeof (JuiceJsonMember), FALSE);
 
   if (members != NULL)
     g_array_set_size (members, 0);
@@ -430,29 +442,28 @@ juice_json_scan (const char     *data,
       return FALSE;
     }
 
-  s.p = data;
-  s.end = data + length;
-  s.max_depth = MIN (max_depth, DEEPEST);
-  s.members = members;
+  s->p = s->start = s->copied = data;
+  s->end = data + length;
+  s->max_depth = MIN (max_depth, DEEPEST);
 
-  skip_space (&s);
-  if (s.p == s.end)
+  skip_space (s);
+  if (s->p == s->end)
     {
       g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                            "Message is empty");
       return FALSE;
     }
 
-  if (scan_value (&s, 0, members != NULL ? -1 : NOT_RECORDED, &kind))
+  if (scan_value (s, 0, members != NULL ? -1 : NOT_RECORDED, &kind))
     {
-      skip_space (&s);
-      if (s.p != s.end)
-        fail (&s, "more than one value");
+      skip_space (s);
+      if (s->p != s->end)
+        fail (s, "more than one value");
     }
-  else if (s.problem == NULL && !s.too_deep)
-    fail (&s, "a value missing");
+  else if (s->problem == NULL && !s->too_deep)
+    fail (s, "a value missing");
 
-  if (s.too_deep)
+  if (s->too_deep)
     {
       if (members != NULL)
         g_array_set_size (members, 0);
@@ -461,18 +472,64 @@ juice_json_scan (const char     *data,
       return FALSE;
     }
 
-  if (s.problem != NULL)
+  if (s->problem != NULL)
     {
       if (members != NULL)
         g_array_set_size (members, 0);
       g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
                    "Message is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
-                   s.problem, (gsize) (s.p - data));
+                   s->problem, (gsize) (s->p - data));
       return FALSE;
     }
 
   if (root_kind != NULL)
     *root_kind = kind;
+  return TRUE;
+}
+
+gboolean
+juice_json_scan (const char     *data,
+                 gsize           length,
+                 gsize           max_length,
+                 guint           max_depth,
+                 GArray         *members,
+                 JuiceJsonKind  *root_kind,
+                 GError        **error)
+{
+  Scan s = { 0 };
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (members != NULL, FALSE);
+  g_return_val_if_fail (g_array_get_element_size (members) == sizeof (JuiceJsonMember), FALSE);
+
+  s.members = members;
+  return scan_document (&s, data, length, max_length, max_depth, root_kind, error);
+}
+
+gboolean
+juice_json_check (const char  *data,
+                  gsize        length,
+                  gsize        max_length,
+                  guint        max_depth,
+                  GString    **widened,
+                  GError     **error)
+{
+  Scan s = { 0 };
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (widened != NULL && *widened == NULL, FALSE);
+
+  s.widen = TRUE;
+  if (!scan_document (&s, data, length, max_length, max_depth, NULL, error))
+    {
+      if (s.widened != NULL)
+        g_string_free (s.widened, TRUE);
+      return FALSE;
+    }
+
+  if (s.widened != NULL)
+    g_string_append_len (s.widened, s.copied, s.end - s.copied);
+  *widened = s.widened;
   return TRUE;
 }
 

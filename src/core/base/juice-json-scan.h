@@ -8,8 +8,9 @@
  * @max_depth, at most @max_length bytes) and lists the members of the root
  * object and of the objects directly inside it as spans of the input, so a
  * reader can compare a value's text with what it stored before and build a
- * JsonNode only for what changed. With @members NULL it only checks:
- * juice_json_parse() lets json-glib see nothing it has not accepted.
+ * JsonNode only for what changed. juice_json_check() checks the same way
+ * without listing: juice_json_parse() lets json-glib see nothing it has not
+ * accepted.
  */
 
 #pragma once
@@ -54,6 +55,15 @@ gboolean  juice_json_scan              (const char            *data,
                                         GError               **error);
 /* The member's key, unescaped and NUL-terminated, in @buffer of @size
  * bytes; NULL when it does not fit (or holds U+0000). */
+/* Checks as juice_json_scan() does. Sets *@widened to a copy of @data with
+ * ".0" after each integer int64 cannot hold (json-glib would wrap it), or to
+ * NULL when there is none. */
+gboolean  juice_json_check             (const char            *data,
+                                        gsize                  length,
+                                        gsize                  max_length,
+                                        guint                  max_depth,
+                                        GString              **widened,
+                                        GError               **error);
 const char *juice_json_member_key      (const JuiceJsonMember *member,
                                         char                  *buffer,
                                         gsize                  size);

@@ -216,98 +216,6 @@ juice_json_node_depth (JsonNode *node,
   return 0;
 }
 
-/* An integer literal without fraction or exponent that int64 cannot hold.
- * json-glib wraps those silently (-99999999999999999999999 becomes 1). */
-static gboolean
-integer_overflows (const char *digits,
-                   gsize       n_digits,
-                   gboolean    negative)
-{
-  while (n_digits > 1 && digits[0] == '0')
-    {
-      digits++;
-      n_digits--;
-    }
-
-  if (n_digits != 19)
-    return n_digits > 19;
-
-  return memcmp (digits, negative ? "9223372036854775808" : "9223372036854775807", 19) > 0;
-}
-
-static gboolean
-is_number_char (char c)
-{
-  return g_ascii_isdigit (c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-}
-
-/* Finds, in JSON that juice_json_scan() accepted, the integers too large
- * for int64. With @widened, copies the payload there with ".0" after each
- * such integer, so that it parses as the double it is instead of wrapping. */
-static gboolean
-find_large_integers (const char *data,
-                     gsize       length,
-                     GString    *widened)
-{
-  gboolean in_string = FALSE;
-  gboolean overflow = FALSE;
-  gsize copied = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (c == '"')
-        {
-          in_string = TRUE;
-          continue;
-        }
-
-      if (c == '-' || g_ascii_isdigit (c))
-        {
-          gboolean negative = c == '-';
-          gsize digits = negative ? i + 1 : i;
-          gsize end = digits;
-
-          while (end < length && g_ascii_isdigit (data[end]))
-            end++;
-
-          if (end < length && is_number_char (data[end]))
-            {
-              /* a fraction or an exponent: json-glib reads a double */
-              while (end < length && is_number_char (data[end]))
-                end++;
-            }
-          else if (integer_overflows (data + digits, end - digits, negative))
-            {
-              overflow = TRUE;
-              if (widened != NULL)
-                {
-                  g_string_append_len (widened, data + copied, end - copied);
-                  g_string_append (widened, ".0");
-                  copied = end;
-                }
-            }
-
-          i = end - 1;
-        }
-    }
-
-  if (widened != NULL)
-    g_string_append_len (widened, data + copied, length - copied);
-
-  return overflow;
-}
-
 JsonNode *
 juice_json_parse (const char  *data,
                   gssize       length,
@@ -325,21 +233,6 @@ juice_json_parse (const char  *data,
   if (length < 0)
     length = data != NULL ? strlen (data) : 0;
 
-  if (length == 0)
-    {
-      g_set_error_literal (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
-                           "Message is empty");
-      return NULL;
-    }
-
-  if ((gsize) length > max_length)
-    {
-      g_set_error (error, JUICE_DEVICE_ERROR, JUICE_DEVICE_ERROR_MALFORMED,
-                   "Message of %" G_GSSIZE_FORMAT " bytes is larger than the %" G_GSIZE_FORMAT
-                   " allowed", length, max_length);
-      return NULL;
-    }
-
   /* Every payload, small ones too, is held to JSON's grammar before
    * json-glib sees it: json-glib 1.6 reads more than JSON ("{}{}", 'single
    * quotes', comments), leaks memory on some of its errors ("\\udc00\\udc00"
@@ -347,13 +240,11 @@ juice_json_parse (const char  *data,
    * strict scanner also bounds the depth (json-glib parses recursively, so a
    * hostile payload could exhaust the stack): the limit is the depth, not
    * the size. */
-  if (!juice_json_scan (data, length, max_length, max_depth, NULL, NULL, error))
+  if (!juice_json_check (data, length, max_length, max_depth, &widened, error))
     return NULL;
 
-  if (find_large_integers (data, length, NULL))
+  if (widened != NULL)
     {
-      widened = g_string_sized_new (length + 16);
-      find_large_integers (data, length, widened);
       data = widened->str;
       length = widened->len;
     }
